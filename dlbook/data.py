@@ -1,0 +1,260 @@
+"""Data sets of the book: synthetic, bundled with installed packages, or downloaded on request.
+
+Every generator takes an explicit ``seed`` and returns float32 inputs, so two
+calls with the same arguments give the same tensors on any machine.
+
+Classification sets return ``X: (N, 2)`` float32 and ``y: (N,)`` int64;
+regression sets return ``X: (N, 1)`` and ``y: (N, 1)`` float32.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import os
+import struct
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .config import data_dir
+
+
+def _check_count(n: int, name: str = "n", minimum: int = 1) -> None:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
+    if n < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {n}")
+
+
+def _check_noise(noise: float) -> None:
+    if not noise >= 0:
+        raise ValueError(f"noise must be a non-negative standard deviation, got {noise}")
+
+
+def _split_counts(n: int, parts: int) -> list[int]:
+    """n samples shared as evenly as possible between ``parts`` classes."""
+    return [n // parts + (1 if k < n % parts else 0) for k in range(parts)]
+
+
+def _labelled(points: list[torch.Tensor], noise: float, gen: torch.Generator):
+    X = torch.cat(points)
+    y = torch.cat([torch.full((len(p),), k, dtype=torch.int64) for k, p in enumerate(points)])
+    X = X + noise * torch.randn(X.shape, generator=gen)
+    return X.float(), y
+
+
+def moons(n: int = 200, noise: float = 0.1, *, seed: int = 0):
+    """Two interleaved half circles. Returns ``X: (n, 2)``, ``y: (n,)`` in {0, 1}."""
+    _check_count(n, minimum=2)
+    _check_noise(noise)
+    gen = torch.Generator().manual_seed(seed)
+    n0, n1 = _split_counts(n, 2)
+    t0 = math.pi * torch.rand(n0, generator=gen)
+    t1 = math.pi * torch.rand(n1, generator=gen)
+    upper = torch.stack([torch.cos(t0), torch.sin(t0)], dim=1)
+    lower = torch.stack([1 - torch.cos(t1), 0.5 - torch.sin(t1)], dim=1)
+    return _labelled([upper, lower], noise, gen)
+
+
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, *, seed: int = 0):
+    """A small circle (class 1) inside a large one (class 0); ``factor`` is the radius ratio."""
+    _check_count(n, minimum=2)
+    _check_noise(noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must lie in (0, 1), got {factor}")
+    gen = torch.Generator().manual_seed(seed)
+    rings = []
+    for radius, count in zip((1.0, factor), _split_counts(n, 2)):
+        t = 2 * math.pi * torch.rand(count, generator=gen)
+        rings.append(radius * torch.stack([torch.cos(t), torch.sin(t)], dim=1))
+    return _labelled(rings, noise, gen)
+
+
+def spirals(n: int = 300, classes: int = 2, noise: float = 0.05, turns: float = 1.0, *, seed: int = 0):
+    """``classes`` interleaved spiral arms, each turning ``turns`` times around the origin."""
+    _check_count(n, minimum=classes)
+    _check_count(classes, "classes", minimum=2)
+    _check_noise(noise)
+    gen = torch.Generator().manual_seed(seed)
+    arms = []
+    for k, count in enumerate(_split_counts(n, classes)):
+        r = torch.linspace(0.05, 1.0, count)
+        theta = 2 * math.pi * (turns * r + k / classes)
+        arms.append(torch.stack([r * torch.cos(theta), r * torch.sin(theta)], dim=1))
+    return _labelled(arms, noise, gen)
+
+
+def blobs(n: int = 200, centers: int | torch.Tensor = 3, std: float = 0.5, *, seed: int = 0):
+    """Isotropic Gaussian blobs: ``centers`` is a count (placed on a circle of radius 2) or a ``(K, 2)`` tensor."""
+    _check_count(n)
+    _check_noise(std)
+    if isinstance(centers, int):
+        _check_count(centers, "centers")
+        angles = 2 * math.pi * torch.arange(centers) / centers
+        means = 2 * torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)
+    else:
+        means = torch.as_tensor(centers, dtype=torch.float32)
+        if means.ndim != 2 or means.shape[1] != 2:
+            raise ValueError(f"centers must have shape (K, 2), got {tuple(means.shape)}")
+    gen = torch.Generator().manual_seed(seed)
+    groups = [m.expand(c, 2) for m, c in zip(means, _split_counts(n, len(means)))]
+    return _labelled(groups, std, gen)
+
+
+def noisy_sine(n: int = 100, noise: float = 0.1, *, low: float = 0.0, high: float = 1.0, seed: int = 0):
+    """t = sin(2πx) + ε with x uniform on [low, high]. Returns ``X: (n, 1)``, ``y: (n, 1)``, sorted by x."""
+    _check_count(n)
+    _check_noise(noise)
+    if not high > low:
+        raise ValueError(f"need low < high, got low={low}, high={high}")
+    gen = torch.Generator().manual_seed(seed)
+    x = low + (high - low) * torch.rand(n, 1, generator=gen)
+    x, _ = torch.sort(x, dim=0)
+    y = torch.sin(2 * math.pi * x) + noise * torch.randn(n, 1, generator=gen)
+    return x.float(), y.float()
+
+
+def split(X: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, *, seed: int = 0):
+    """Shuffle and split into ``(X_train, y_train), (X_test, y_test)``."""
+    if len(X) != len(y):
+        raise ValueError(f"X and y differ in length: {len(X)} vs {len(y)}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction}")
+    n_test = int(round(test_fraction * len(X)))
+    if n_test == 0 or n_test == len(X):
+        raise ValueError(f"a test fraction of {test_fraction} leaves an empty part of {len(X)} samples")
+    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
+    test, train = order[:n_test], order[n_test:]
+    return (X[train], y[train]), (X[test], y[test])
+
+
+def digits(*, flatten: bool = True):
+    """scikit-learn's bundled 8×8 handwritten digits (1797 images, no download).
+
+    Pixel values are scaled to [0, 1]. Returns ``X: (1797, 64)`` (or
+    ``(1797, 1, 8, 8)`` with ``flatten=False``) float32 and ``y: (1797,)`` int64.
+    """
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    X = torch.tensor(bunch.data, dtype=torch.float32) / 16.0
+    y = torch.tensor(bunch.target, dtype=torch.int64)
+    return (X if flatten else X.reshape(-1, 1, 8, 8)), y
+
+
+# ---------------------------------------------------------------- MNIST-style IDX files
+
+MNIST_SOURCES = {
+    "digits": {
+        "mirrors": ("https://ossci-datasets.s3.amazonaws.com/mnist/",),
+        "md5": {
+            "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+            "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+            "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+            "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+        },
+    },
+    "fashion": {
+        "mirrors": ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
+        "md5": {
+            "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+            "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+            "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+            "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+        },
+    },
+}
+
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (gzipped or not): magic ``0 0 dtype ndim``, big-endian sizes, then data."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
+        raise ValueError(f"{path} is not an IDX file (bad magic number {raw[:4]!r})")
+    ndim = raw[3]
+    shape = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
+    data = np.frombuffer(raw, dtype=_IDX_DTYPES[raw[2]], offset=4 + 4 * ndim)
+    if data.size != math.prod(shape):
+        raise ValueError(f"{path} holds {data.size} values, its header promises {shape}")
+    return data.reshape(shape)
+
+
+def md5sum(path: str | Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(url: str, target: Path, md5: str) -> None:
+    """Fetch ``url`` to ``target`` through a temporary file; keep it only if its checksum matches."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
+            while block := response.read(1 << 20):
+                out.write(block)
+        if md5sum(tmp) != md5:
+            raise OSError(f"checksum mismatch for {url}: the download is corrupt or the file changed")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _fetch(kind: str, name: str, folder: Path, download: bool) -> Path:
+    source = MNIST_SOURCES[kind]
+    target = folder / name
+    expected = source["md5"][name]
+    if target.exists():
+        if md5sum(target) == expected:
+            return target
+        raise ValueError(f"{target} exists but its checksum is wrong; delete it to download it again")
+    if not download:
+        raise FileNotFoundError(f"{target} is missing; call mnist(..., download=True) to fetch it")
+    errors = []
+    for mirror in source["mirrors"]:
+        try:
+            _download(mirror + name, target, expected)
+            return target
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+            errors.append(f"{mirror}: {err}")
+    raise ConnectionError(
+        f"could not download {name} for mnist(kind={kind!r}); this machine seems to be offline "
+        f"({'; '.join(errors)}). Put the file in {folder} by hand, or use dlbook.data.digits(), "
+        "which ships with scikit-learn and needs no network."
+    )
+
+
+def mnist(kind: str = "digits", split: str = "train", *, root: str | Path | None = None, download: bool = True):
+    """MNIST (``kind="digits"``) or Fashion-MNIST (``kind="fashion"``), 28×28 grey images.
+
+    The IDX files are cached in ``root`` (default: ``data_dir()/mnist-<kind>``)
+    and verified against their published MD5 checksums. Offline, with no cached
+    copy, the error says so and points to :func:`digits`.
+
+    Returns ``X: (N, 1, 28, 28)`` float32 in [0, 1] and ``y: (N,)`` int64.
+    """
+    if kind not in MNIST_SOURCES:
+        raise ValueError(f"kind must be one of {tuple(MNIST_SOURCES)}, got {kind!r}")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    folder = Path(root) if root is not None else data_dir() / f"mnist-{kind}"
+    prefix = "train" if split == "train" else "t10k"
+    images = read_idx(_fetch(kind, f"{prefix}-images-idx3-ubyte.gz", folder, download))
+    labels = read_idx(_fetch(kind, f"{prefix}-labels-idx1-ubyte.gz", folder, download))
+    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+        raise ValueError(f"images {images.shape} and labels {labels.shape} do not form a data set")
+    X = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    return X, torch.from_numpy(labels.astype(np.int64))
