@@ -43,7 +43,10 @@ def _as_float64(x) -> torch.Tensor:
 
 
 def _tuple(x) -> tuple:
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+    """Several values to compare: a tuple, or a list of tensors. A list of numbers is one array."""
+    if isinstance(x, tuple) or (isinstance(x, list) and x and all(isinstance(i, torch.Tensor) for i in x)):
+        return tuple(x)
+    return (x,)
 
 
 def close(actual, expected, *, name: str = "value", against: str = "the reference",

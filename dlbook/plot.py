@@ -88,14 +88,14 @@ def grid_2d(X: torch.Tensor, resolution: int = 150, padding: float = 0.25):
 def scatter_classes(X: torch.Tensor, y: torch.Tensor, *, ax=None, size: float = 12):
     """Points ``X: (N, 2)`` coloured by integer class ``y: (N,)``."""
     fig, ax = _axis(ax)
-    X, y = torch.as_tensor(X), torch.as_tensor(y).reshape(-1)
+    X, y = torch.as_tensor(X).detach().cpu(), torch.as_tensor(y).detach().cpu().reshape(-1)
     if len(X) != len(y):
         raise ValueError(f"X and y differ in length: {len(X)} vs {len(y)}")
     for k in torch.unique(y).tolist():
         pts = X[y == k]
-        ax.scatter(pts[:, 0], pts[:, 1], s=size, color=CLASS_COLORS[int(k) % 10], edgecolor="white",
+        ax.scatter(pts[:, 0].numpy(), pts[:, 1].numpy(), s=size, color=CLASS_COLORS[int(k) % 10], edgecolor="white",
                    linewidth=0.4, label=f"class {int(k)}")
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     return fig
 
 
@@ -118,7 +118,7 @@ def decision_boundary(model, X: torch.Tensor, y: torch.Tensor, *, ax=None, resol
         labels = (scores.reshape(-1) > 0).long()
         n_classes = 2
     cmap = matplotlib.colors.ListedColormap(CLASS_COLORS[:n_classes])
-    ax.contourf(xx, yy, labels.reshape(xx.shape), levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.25)
+    ax.contourf(xx.numpy(), yy.numpy(), labels.reshape(xx.shape).numpy(), levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.25)
     scatter_classes(X, y, ax=ax)
     ax.set_xlim(float(xx.min()), float(xx.max()))
     ax.set_ylim(float(yy.min()), float(yy.max()))
@@ -135,9 +135,10 @@ def density_2d(log_density, X: torch.Tensor | None = None, *, ax=None, extent=(-
     xx, yy = torch.meshgrid(torch.linspace(x0, x1, resolution), torch.linspace(y0, y1, resolution), indexing="xy")
     with torch.no_grad():
         logp = log_density(torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1))
-    ax.imshow(logp.exp().reshape(xx.shape).cpu(), origin="lower", extent=extent, aspect="auto")
+    ax.imshow(logp.exp().reshape(xx.shape).cpu().numpy(), origin="lower", extent=extent, aspect="auto")
     if X is not None:
-        ax.scatter(X[:, 0], X[:, 1], s=3, color="white", alpha=0.5)
+        X = torch.as_tensor(X).detach().cpu()
+        ax.scatter(X[:, 0].numpy(), X[:, 1].numpy(), s=3, color="white", alpha=0.5)
     if title:
         ax.set_title(title)
     return fig
@@ -148,7 +149,7 @@ def image_grid(images: torch.Tensor, labels=None, *, ncols: int = 8, cmap: str =
     images = torch.as_tensor(images).detach().cpu()
     if images.ndim == 4 and images.shape[1] in (1, 3):
         images = images.permute(0, 2, 3, 1).squeeze(-1)
-    if images.ndim not in (3, 4):
+    if not (images.ndim == 3 or (images.ndim == 4 and images.shape[-1] == 3)):
         raise ValueError(f"images must be (N, H, W) or (N, C, H, W) with C in (1, 3), got {tuple(images.shape)}")
     n = len(images)
     if n == 0:
@@ -159,7 +160,7 @@ def image_grid(images: torch.Tensor, labels=None, *, ncols: int = 8, cmap: str =
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
-            ax.imshow(images[i], cmap=cmap)
+            ax.imshow(images[i].numpy(), cmap=cmap)
             if labels is not None:
                 ax.set_title(str(labels[i]), fontsize=9)
     if title:

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+import sympy
+import torch
+
+from dlbook import check
+
+
+def test_grad_accepts_a_correct_derivation():
+    x = torch.randn(6, dtype=torch.float64)
+    result = check.grad(lambda x: (x.sin() * x).sum(), lambda x: x.cos() * x + x.sin(), x, name="d/dx x sin x")
+    assert result.max_abs_err < 1e-12
+    assert repr(result) == "✓ d/dx x sin x matches autograd and finite differences (atol=1e-08, rtol=1e-06)"
+
+
+def test_grad_rejects_a_wrong_derivation_with_a_readable_message():
+    x = torch.randn(4)
+    with pytest.raises(AssertionError, match=r"d/dx x³ does not match autograd: at index \(\d,\) got"):
+        check.grad(lambda x: (x ** 3).sum(), lambda x: 2 * x ** 2, x, name="d/dx x³")
+
+
+def test_grad_with_several_inputs():
+    W, v = torch.randn(3, 4), torch.randn(4)
+    check.grad(lambda W, v: (W @ v).square().sum(), lambda W, v: (2 * torch.outer(W @ v, v), 2 * W.T @ (W @ v)), W, v)
+
+
+def test_grad_detects_an_autograd_finite_difference_disagreement():
+    class Liar(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.square().sum()
+
+        @staticmethod
+        def backward(ctx, g):
+            return torch.zeros(3, dtype=torch.float64)
+
+    with pytest.raises(AssertionError, match="finite differences"):
+        check.grad(Liar.apply, lambda x: torch.zeros_like(x), torch.ones(3))
+
+
+def test_close_compares_shapes_and_values():
+    assert check.close(np.array([1.0, 2.0]), torch.tensor([1.0, 2.0])).max_abs_err == 0
+    with pytest.raises(AssertionError, match="shape"):
+        check.close(torch.ones(2), torch.ones(3))
+    with pytest.raises(AssertionError, match="NaN"):
+        check.close(torch.tensor([float("nan")]), torch.tensor([0.0]))
+    with pytest.raises(AssertionError, match="index \\(1,\\)"):
+        check.close([1.0, 2.5], [1.0, 2.0], atol=1e-3, rtol=0)
+
+
+def test_finite_differences_of_a_quadratic_are_exact():
+    A = torch.randn(3, 3, dtype=torch.float64)
+    x = torch.randn(3, dtype=torch.float64)
+    (g,) = check.finite_differences(lambda x: x @ A @ x, x)
+    assert torch.allclose(g, (A + A.T) @ x, atol=1e-8)
+
+
+def test_autograd_needs_a_scalar():
+    with pytest.raises(ValueError, match="scalar"):
+        check.autograd(lambda x: x * 2, torch.ones(3))
+
+
+def test_jacobian_of_softmax():
+    def manual(z):
+        s = torch.softmax(z, 0)
+        return torch.diag(s) - torch.outer(s, s)
+
+    check.jacobian(lambda z: torch.softmax(z, 0), manual, torch.randn(5))
+    with pytest.raises(AssertionError):
+        check.jacobian(lambda z: torch.softmax(z, 0), lambda z: torch.diag(torch.softmax(z, 0)), torch.randn(5))
+
+
+def test_symbolic():
+    x = sympy.symbols("x")
+    assert "exactly" in repr(check.symbolic(sympy.diff(sympy.tanh(x), x), 1 - sympy.tanh(x) ** 2, name="tanh'"))
+    with pytest.raises(AssertionError, match="differ"):
+        check.symbolic(sympy.diff(x ** 3, x), 3 * x, name="power rule")
+
+
+def test_relative_error():
+    assert check.relative_error([1.0, 2.0], [1.0, 2.0]) == 0
+    assert check.relative_error([0.0], [0.0]) == 0
+    assert check.relative_error([1.0], [1.1]) == pytest.approx(0.1 / 1.1)

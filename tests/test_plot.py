@@ -1,0 +1,48 @@
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from torch import nn
+
+from dlbook import data, plot
+
+
+def test_decision_boundary_colours_each_class_region():
+    X, y = data.blobs(60, centers=torch.tensor([[-2.0, 0.0], [2.0, 0.0]]), std=0.3, seed=0)
+    model = nn.Linear(2, 2)
+    with torch.no_grad():  # scores (-x, x): the boundary is x = 0
+        model.weight.copy_(torch.tensor([[-1.0, 0.0], [1.0, 0.0]]))
+        model.bias.zero_()
+    fig = plot.decision_boundary(model, X, y, title="blobs")
+    ax = fig.axes[0]
+    assert ax.get_title() == "blobs" and len(ax.collections) >= 2
+    plt.close(fig)
+
+
+def test_grid_covers_the_data():
+    X = torch.tensor([[0.0, 0.0], [1.0, 2.0]])
+    xx, yy, points = plot.grid_2d(X, resolution=11, padding=0.0)
+    assert points.shape == (121, 2)
+    assert float(xx.min()) == 0 and float(yy.max()) == 2
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        plot.grid_2d(torch.zeros(4, 3))
+
+
+def test_image_grid_and_heatmap():
+    fig = plot.image_grid(torch.rand(10, 1, 8, 8), labels=list(range(10)), ncols=5)
+    assert len(fig.axes) == 10 and fig.axes[3].get_title() == "3"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="images"):
+        plot.image_grid(torch.rand(2, 5, 8, 8))
+    fig = plot.heatmap(torch.eye(3), annotate=True)
+    assert len(fig.axes[0].texts) == 9
+    plt.close(fig)
+    with pytest.raises(ValueError, match="2-D"):
+        plot.heatmap(torch.zeros(2, 2, 2))
+
+
+def test_density_2d_and_scatter():
+    fig = plot.density_2d(lambda p: -0.5 * p.square().sum(1), torch.randn(20, 2))
+    assert fig.axes[0].images
+    plt.close(fig)
+    with pytest.raises(ValueError, match="differ in length"):
+        plot.scatter_classes(torch.zeros(3, 2), torch.zeros(2))
