@@ -1,0 +1,165 @@
+"""Normalising weights instead of activations: weight normalisation and spectral normalisation, from scratch.
+
+Both are *parametrisations*: the layer keeps its own parameters (``g`` and ``v``,
+or the raw weight) and computes the weight it uses from them on every forward
+pass. They plug into ``torch.nn.utils.parametrize`` exactly as PyTorch's own
+versions do, with the same parameter and buffer names, so state dicts move
+between the two.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch.nn.utils import parametrize
+
+
+def _others(v: torch.Tensor, dim: int | None) -> tuple[int, ...]:
+    return tuple(d for d in range(v.ndim) if d != dim)
+
+
+def _norm_except(v: torch.Tensor, dim: int | None) -> torch.Tensor:
+    """‖v‖ over every axis but ``dim``, kept as size-1 axes to broadcast against ``v`` (a scalar for ``dim=None``)."""
+    return v.square().sum(dim=_others(v, dim), keepdim=dim is not None).sqrt()
+
+
+class WeightNorm(nn.Module):
+    """``w = g · v / ‖v‖``, one norm per slice of ``v`` along ``dim`` (per output unit when ``dim=0``;
+    one norm of the whole tensor when ``dim=None``).
+
+    ``g``: the weight's shape with 1 on every axis but ``dim``; ``v``: the weight's shape.
+    """
+
+    def __init__(self, dim: int | None = 0):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, g: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        return g * v / _norm_except(v, self.dim)
+
+    def right_inverse(self, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The ``(g, v)`` that give ``w``: its norms and itself."""
+        return _norm_except(w, self.dim), w
+
+
+def weight_norm(module: nn.Module, name: str = "weight", dim: int | None = 0) -> nn.Module:
+    """Reparametrise ``module.<name>`` as ``g v/‖v‖``; ``g`` and ``v`` become
+    ``module.parametrizations.<name>.original0`` and ``.original1``. Returns ``module``."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, torch.Tensor) or weight.ndim < 1:
+        raise ValueError(f"{type(module).__name__} has no tensor parameter {name!r} to normalise")
+    if dim is not None and not 0 <= dim < weight.ndim:
+        raise ValueError(f"dim {dim} is out of range for a weight of shape {tuple(weight.shape)}: use an axis "
+                         "in [0, ndim) or dim=None for one norm over the whole tensor (torch reads dim=-1 as None)")
+    parametrize.register_parametrization(module, name, WeightNorm(dim), unsafe=True)
+    return module
+
+
+def weight_norm_grads(g: torch.Tensor, v: torch.Tensor, grad_w: torch.Tensor, dim: int | None = 0):
+    """The loss gradients with respect to ``g`` and ``v`` given the gradient ``grad_w`` with respect to ``w``.
+
+    ``∇_g L = ⟨∇_w L, v⟩ / ‖v‖`` and ``∇_v L = (g/‖v‖) ∇_w L − (g ∇_g L/‖v‖²) v``, per slice along ``dim``.
+    Shapes as in :class:`WeightNorm`; returns ``(grad_g, grad_v)``.
+    """
+    norm = _norm_except(v, dim)
+    grad_g = (grad_w * v).sum(dim=_others(v, dim), keepdim=dim is not None) / norm
+    grad_v = g / norm * grad_w - g * grad_g / norm**2 * v
+    return grad_g, grad_v
+
+
+@torch.no_grad()
+def data_dependent_init_(module: nn.Module, x: torch.Tensor) -> nn.Module:
+    """Salimans and Kingma's initialisation of a weight-normalised ``Linear``/``Conv`` layer from a batch ``x``.
+
+    Sets ``g = 1/σ`` and ``b = −μ/σ``, where μ and σ are the per-output-unit mean and
+    standard deviation of ``v·x/‖v‖`` over the batch (and positions), so that the layer's
+    outputs on ``x`` have zero mean and unit variance. Returns ``module``.
+    """
+    weights = getattr(getattr(module, "parametrizations", None), "weight", None)
+    if weights is None or not isinstance(weights[0], WeightNorm) or weights[0].dim != 0:
+        raise ValueError("data_dependent_init_ needs a layer with weight_norm(layer, dim=0) applied")
+    if getattr(module, "bias", None) is None:
+        raise ValueError("data_dependent_init_ needs a layer with a bias")
+    g = weights.original0
+    g.fill_(1.0)
+    module.bias.zero_()
+    t = module(x)  # = v·x/‖v‖ now that g = 1 and b = 0
+    dims = (0, *range(2, t.ndim))
+    mean, std = t.mean(dim=dims), t.std(dim=dims, correction=0)
+    g.copy_((1.0 / std).view_as(g))
+    module.bias.copy_(-mean / std)
+    return module
+
+
+# ------------------------------------------------------------------ spectral normalisation
+
+def power_iteration(W: torch.Tensor, v: torch.Tensor, n_iterations: int = 1, eps: float = 1e-12):
+    """Estimate the largest singular value σ of ``W: (out, in)`` from a start vector ``v: (in,)``.
+
+    Repeats ``u ← Wv/‖Wv‖``, ``v ← Wᵀu/‖Wᵀu‖`` and returns ``(σ ≈ uᵀWv, u: (out,), v: (in,))``.
+    """
+    if W.ndim != 2 or v.shape != W.shape[1:]:
+        raise ValueError(f"need a matrix W and a vector v with W.shape[1] entries, got {tuple(W.shape)} and {tuple(v.shape)}")
+    if not isinstance(n_iterations, int) or n_iterations < 1:
+        raise ValueError(f"n_iterations must be a positive int, got {n_iterations!r}")
+    for _ in range(n_iterations):
+        u = F.normalize(W @ v, dim=0, eps=eps)
+        v = F.normalize(W.T @ u, dim=0, eps=eps)
+    return u @ W @ v, u, v
+
+
+class SpectralNorm(nn.Module):
+    """``W / σ(W)``, with σ estimated by one step of power iteration per training forward pass.
+
+    The vectors ``u`` and ``v`` persist between steps (buffers ``_u``, ``_v``), so a few
+    iterations per step suffice while the weight changes slowly. In evaluation they stay fixed.
+    A weight with more than two axes (a convolution kernel) is read as a matrix ``(out, rest)``.
+    """
+
+    def __init__(self, weight: torch.Tensor, n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12,
+                 warmup_iterations: int = 15):
+        super().__init__()
+        if weight.ndim < 2:
+            raise ValueError(f"spectral_norm needs a weight with at least 2 axes, got shape {tuple(weight.shape)}")
+        if not isinstance(n_power_iterations, int) or n_power_iterations < 1:
+            raise ValueError(f"n_power_iterations must be a positive int, got {n_power_iterations!r}")
+        self.dim, self.eps, self.n_power_iterations = dim % weight.ndim, eps, n_power_iterations
+        rows, cols = self._matrix(weight).shape
+        self.register_buffer("_u", F.normalize(weight.new_empty(rows).normal_(), dim=0, eps=eps))
+        self.register_buffer("_v", F.normalize(weight.new_empty(cols).normal_(), dim=0, eps=eps))
+        self._iterate(self._matrix(weight.detach()), warmup_iterations)
+
+    def _matrix(self, weight: torch.Tensor) -> torch.Tensor:
+        return weight.movedim(self.dim, 0).flatten(1)
+
+    @torch.no_grad()
+    def _iterate(self, W: torch.Tensor, n: int) -> None:
+        _, u, v = power_iteration(W, self._v, n, self.eps)
+        self._u.copy_(u)
+        self._v.copy_(v)
+
+    def forward(self, weight: torch.Tensor) -> torch.Tensor:
+        W = self._matrix(weight)
+        if self.training:
+            self._iterate(W.detach(), self.n_power_iterations)
+        # u and v are constants for the gradient (cloned, as the next step updates them in place)
+        sigma = self._u.clone() @ W @ self._v.clone()
+        return weight / sigma
+
+    def right_inverse(self, weight: torch.Tensor) -> torch.Tensor:
+        return weight
+
+
+def spectral_norm(module: nn.Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
+                  dim: int | None = None) -> nn.Module:
+    """Reparametrise ``module.<name>`` as ``W / σ(W)`` so the layer is (about) 1-Lipschitz. Returns ``module``.
+
+    ``dim`` is the output axis: 0, or 1 for transposed convolutions (the default picks).
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, torch.Tensor):
+        raise ValueError(f"{type(module).__name__} has no tensor parameter {name!r} to normalise")
+    if dim is None:
+        dim = 1 if isinstance(module, (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)) else 0
+    parametrize.register_parametrization(module, name, SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module

@@ -1,0 +1,186 @@
+"""Weight and spectral normalisation from scratch against torch's parametrizations."""
+import copy
+import math
+
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from dlbook import check
+from dlbook import reparam as R
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """These tensors are tiny: one thread avoids OpenMP start-up costs on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def randn(*shape, seed=0, dtype=torch.float64):
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+
+
+def assert_close(a, b, atol=1e-10, rtol=1e-8):
+    assert a.shape == b.shape, (a.shape, b.shape)
+    error = (a - b).abs().max().item() if a.numel() else 0.0
+    assert error <= atol + rtol * b.abs().max().item(), f"max |Δ| = {error:.3g}"
+
+
+def layers():
+    torch.manual_seed(0)
+    return [nn.Linear(5, 4), nn.Conv2d(3, 4, 3), nn.Conv1d(2, 3, 2), nn.ConvTranspose2d(3, 2, 2)]
+
+
+def inputs(layer, seed=0):
+    shape = {nn.Linear: (6, 5), nn.Conv2d: (2, 3, 5, 5), nn.Conv1d: (2, 2, 6), nn.ConvTranspose2d: (2, 3, 3, 3)}
+    return randn(*shape[type(layer)], seed=seed)
+
+
+def output_and_grads(layer, x, seed=1):
+    out = layer(x)
+    (out * randn(*out.shape, seed=seed)).sum().backward()
+    return [out.detach()] + [p.grad for p in layer.parameters()]
+
+
+# ------------------------------------------------------------------ weight normalisation
+
+@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_matches_torch(index, dim):
+    base = layers()[index].double()
+    theirs = nn.utils.parametrizations.weight_norm(copy.deepcopy(base), dim=dim)
+    mine = R.weight_norm(copy.deepcopy(base), dim=dim)
+    assert mine.state_dict().keys() == theirs.state_dict().keys()
+    mine.load_state_dict(theirs.state_dict())
+    assert_close(mine.weight, base.weight)  # at registration w is unchanged: g = ‖w‖, v = w
+    with torch.no_grad():  # move g away from ‖v‖ so the test sees the reparametrisation at work
+        for layer in (mine, theirs):
+            layer.parametrizations.weight.original0.mul_(1.5)
+    for a, b in zip(output_and_grads(mine, inputs(base)), output_and_grads(theirs, inputs(base)), strict=True):
+        assert_close(a, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple), seed=st.integers(0, 99), data=st.data())
+def test_weight_norm_gradients_are_the_derived_formulas(shape, seed, data):
+    dim = data.draw(st.sampled_from([None, *range(len(shape))]))
+    v = randn(*shape, seed=seed)
+    g = R._norm_except(randn(*shape, seed=seed + 1), dim)
+    target = randn(*shape, seed=seed + 2)
+
+    def loss(g, v):
+        return (R.WeightNorm(dim)(g, v) - target).square().sum() / 2
+
+    def derived(g, v):
+        w = R.WeightNorm(dim)(g, v)
+        return R.weight_norm_grads(g, v, w - target, dim)  # ∇_w of ½‖w − t‖² is w − t
+
+    check.grad(loss, derived, g, v, name="weight-norm gradients")
+
+
+def test_weight_norm_is_scale_invariant_in_v():
+    wn, g, v = R.WeightNorm(0), randn(4, 1).abs(), randn(4, 3, seed=1)
+    assert_close(wn(g, 7.5 * v), wn(g, v))
+    norms = wn(g, v).norm(dim=1, keepdim=True)
+    assert_close(norms, g)  # ‖w‖ = g, whatever v
+
+
+def test_data_dependent_init_standardises_the_first_batch():
+    for layer, x, dims in [(nn.Linear(5, 4), randn(64, 5) * 3 + 1, (0,)),
+                           (nn.Conv2d(3, 4, 3), randn(8, 3, 6, 6) - 2, (0, 2, 3))]:
+        layer = R.weight_norm(layer.double())
+        R.data_dependent_init_(layer, x)
+        with torch.no_grad():
+            y = layer(x)
+        assert_close(y.mean(dim=dims), torch.zeros(4, dtype=y.dtype))
+        assert_close(y.std(dim=dims, correction=0), torch.ones(4, dtype=y.dtype))
+
+
+def test_weight_norm_errors():
+    with pytest.raises(ValueError, match="no tensor parameter 'kernel'"):
+        R.weight_norm(nn.Linear(2, 3), name="kernel")
+    with pytest.raises(ValueError, match="dim 2 is out of range"):
+        R.weight_norm(nn.Linear(2, 3), dim=2)
+    with pytest.raises(ValueError, match="torch reads dim=-1 as None"):
+        R.weight_norm(nn.Linear(2, 3), dim=-1)
+    with pytest.raises(ValueError, match="needs a layer with weight_norm"):
+        R.data_dependent_init_(nn.Linear(2, 3), torch.randn(4, 2))
+
+
+# ------------------------------------------------------------------ spectral normalisation
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.integers(1, 8), cols=st.integers(1, 8), seed=st.integers(0, 999))
+def test_power_iteration_converges_to_the_largest_singular_value(rows, cols, seed):
+    W = randn(rows, cols, seed=seed)
+    s = torch.linalg.svdvals(W)
+    gap = float(s[1] / s[0]) if len(s) > 1 else 0.0
+    assume(gap < 0.98)  # the error shrinks like gap^(2k): iterate until gap^(2k) < 1e-20
+    iterations = 10 + int(math.log(1e-20) / (2 * math.log(gap))) if gap > 0 else 10
+    sigma, u, v = R.power_iteration(W, randn(cols, seed=seed + 1), n_iterations=iterations)
+    assert_close(sigma, torch.linalg.matrix_norm(W, 2), atol=1e-8, rtol=1e-8)
+    assert_close(W @ v, sigma * u, atol=1e-6, rtol=1e-6)  # v and u are the top singular pair
+
+
+def spectral_pair(layer, n_power_iterations=1):
+    theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
+    mine = R.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
+    assert mine.state_dict().keys() == theirs.state_dict().keys()
+    mine.load_state_dict(theirs.state_dict())  # the same u, v: the two runs must agree step for step
+    return mine, theirs
+
+
+@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("iterations", [1, 3])
+def test_spectral_norm_matches_torch_step_for_step(index, iterations):
+    layer = layers()[index].double()
+    mine, theirs = spectral_pair(layer, iterations)
+    for step in range(3):  # training: one update of u, v per forward, then a gradient step
+        results = []
+        for model in (mine, theirs):
+            results.append(output_and_grads(model, inputs(layer, seed=step)))
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= 0.1 * p.grad
+                    p.grad = None
+        for a, b in zip(*results, strict=True):
+            assert_close(a, b)
+    for m in (mine, theirs):
+        m.eval()
+    assert_close(mine(inputs(layer, 9)), theirs(inputs(layer, 9)))
+    for name, buffer in theirs.named_buffers():
+        assert_close(dict(mine.named_buffers())[name], buffer)
+
+
+def test_spectral_norm_matches_torch_in_the_limit():
+    torch.manual_seed(1)
+    layer = nn.Linear(6, 5).double()
+    mine = R.spectral_norm(copy.deepcopy(layer))  # independent random starts for u and v
+    theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer))
+    for _ in range(100):
+        mine.weight, theirs.weight  # every training-mode access is one more power-iteration step
+    exact = layer.weight / torch.linalg.matrix_norm(layer.weight, 2)
+    assert_close(mine.weight, exact, atol=1e-8, rtol=1e-8)
+    assert_close(theirs.weight, exact, atol=1e-8, rtol=1e-8)
+    assert_close(torch.linalg.matrix_norm(mine.weight.detach(), 2), torch.tensor(1.0, dtype=torch.float64))
+
+
+def test_spectral_norm_eval_mode_freezes_u_and_v():
+    mine = R.spectral_norm(nn.Linear(4, 3)).eval()
+    before = mine.parametrizations.weight[0]._u.clone()
+    mine(torch.randn(2, 4))
+    assert torch.equal(mine.parametrizations.weight[0]._u, before)
+
+
+def test_spectral_norm_errors():
+    with pytest.raises(ValueError, match="at least 2 axes"):
+        R.spectral_norm(nn.Linear(3, 2), name="bias")
+    with pytest.raises(ValueError, match="n_power_iterations must be a positive int"):
+        R.spectral_norm(nn.Linear(3, 2), n_power_iterations=0)
+    with pytest.raises(ValueError, match="need a matrix W and a vector v"):
+        R.power_iteration(torch.randn(3, 2), torch.randn(3))
