@@ -1,0 +1,153 @@
+"""Data augmentation and tangent propagation: teaching a network an invariance.
+
+Images are ``(..., H, W)`` tensors (``(N, H, W)`` or ``(N, C, H, W)``); every random
+transform takes an explicit ``generator``, so an augmented data set is reproducible.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def _check_images(images: torch.Tensor) -> None:
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"images must be a tensor, got {type(images).__name__}")
+    if images.ndim < 3:
+        raise ValueError(f"images must have shape (N, H, W) or (N, C, H, W), got {tuple(images.shape)}")
+
+
+def translate(images: torch.Tensor, dx: int, dy: int = 0) -> torch.Tensor:
+    """Move every image ``dx`` pixels right and ``dy`` pixels down; pixels that enter are 0.
+
+    ``out[..., i, j] = images[..., i − dy, j − dx]``. ``(..., H, W) → (..., H, W)``.
+    """
+    _check_images(images)
+    H, W = images.shape[-2:]
+    if abs(dx) >= W or abs(dy) >= H:
+        raise ValueError(f"a shift of ({dx}, {dy}) moves a {H}×{W} image out of its frame")
+    out = torch.zeros_like(images)
+    out[..., max(dy, 0): H + min(dy, 0), max(dx, 0): W + min(dx, 0)] = \
+        images[..., max(-dy, 0): H - max(dy, 0), max(-dx, 0): W - max(dx, 0)]
+    return out
+
+
+def random_shift(images: torch.Tensor, max_shift: int = 1, *, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Shift each image by its own integer ``(dx, dy)``, each uniform in ``[−max_shift, max_shift]``."""
+    _check_images(images)
+    if not isinstance(max_shift, int) or max_shift < 0:
+        raise ValueError(f"max_shift must be a non-negative int, got {max_shift!r}")
+    offsets = torch.randint(-max_shift, max_shift + 1, (len(images), 2), generator=generator)
+    out = torch.empty_like(images)
+    for dx, dy in torch.unique(offsets, dim=0).tolist():
+        chosen = ((offsets[:, 0] == dx) & (offsets[:, 1] == dy)).to(images.device)
+        out[chosen] = translate(images[chosen], dx, dy)
+    return out
+
+
+def random_flip(images: torch.Tensor, p: float = 0.5, *, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Mirror each image left–right with probability ``p``."""
+    _check_images(images)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"the flip probability p must lie in [0, 1], got {p}")
+    flip = (torch.rand(len(images), generator=generator) < p).to(images.device)
+    return torch.where(flip.reshape(-1, *[1] * (images.ndim - 1)), images.flip(-1), images)
+
+
+def gaussian_noise(images: torch.Tensor, std: float = 0.1, *, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Add independent ``N(0, std²)`` noise to every pixel."""
+    _check_images(images)
+    if not std >= 0:
+        raise ValueError(f"std must be non-negative, got {std}")
+    return images + std * torch.randn(images.shape, generator=generator).to(images)
+
+
+def random_affine(images: torch.Tensor, degrees: float = 10.0, translate: float = 0.5, scale: float = 0.1, *,
+                  generator: torch.Generator | None = None) -> torch.Tensor:
+    """Rotate by up to ``±degrees``, shift by up to ``±translate`` pixels (sub-pixel) and zoom by a factor
+    in ``[1 − scale, 1 + scale]``, each drawn per image; bilinear resampling, zeros outside.
+
+    ``(N, H, W)`` or ``(N, C, H, W)`` → same shape.
+    """
+    _check_images(images)
+    if min(degrees, translate, scale) < 0 or scale >= 1:
+        raise ValueError(f"need degrees, translate >= 0 and 0 <= scale < 1, got {degrees}, {translate}, {scale}")
+    x = images if images.ndim == 4 else images.unsqueeze(1)
+    n, _, H, W = x.shape
+    u = 2 * torch.rand(n, 4, generator=generator) - 1            # four uniforms in [-1, 1] per image
+    angle, zoom = u[:, 0] * math.radians(degrees), 1 + u[:, 1] * scale
+    theta = torch.zeros(n, 2, 3)                                # maps output coordinates to input ones
+    theta[:, 0, 0], theta[:, 0, 1] = torch.cos(angle) / zoom, -torch.sin(angle) / zoom
+    theta[:, 1, 0], theta[:, 1, 1] = torch.sin(angle) / zoom, torch.cos(angle) / zoom
+    theta[:, 0, 2], theta[:, 1, 2] = u[:, 2] * translate * 2 / W, u[:, 3] * translate * 2 / H  # pixels → [-1, 1]
+    grid = F.affine_grid(theta.to(x), list(x.shape), align_corners=False)
+    out = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return out if images.ndim == 4 else out.squeeze(1)
+
+
+def augmented_copies(images: torch.Tensor, targets: torch.Tensor, copies: int,
+                     transform: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The originals followed by ``copies`` transformed versions: ``(N, ...) → ((copies + 1)·N, ...)``."""
+    _check_images(images)
+    if len(images) != len(targets):
+        raise ValueError(f"images and targets differ in length: {len(images)} vs {len(targets)}")
+    if not isinstance(copies, int) or copies < 0:
+        raise ValueError(f"copies must be a non-negative int, got {copies!r}")
+    X = torch.cat([images] + [transform(images) for _ in range(copies)])
+    return X, targets.repeat(copies + 1, *[1] * (targets.ndim - 1))
+
+
+# ------------------------------------------------------------------ tangent propagation
+
+def shift_tangent(images: torch.Tensor) -> torch.Tensor:
+    """The tangent vector of a horizontal shift, ``∂/∂s shift(x, s)`` at ``s = 0``, by central differences:
+    ``(translate(x, 1) − translate(x, −1)) / 2``. ``(..., H, W) → (..., H, W)``."""
+    return (translate(images, 1) - translate(images, -1)) / 2
+
+
+def tangent_penalty(model: nn.Module, x: torch.Tensor, tangents: torch.Tensor) -> torch.Tensor:
+    """``mean_n ‖J_f(x_n) t_n‖²``: how fast the output moves along the transformation (Simard et al. 1992).
+
+    ``x, tangents: (N, ...)`` of the same shape. Computed by forward-mode AD (one Jacobian–vector
+    product), and differentiable with respect to the model's parameters.
+    """
+    if x.shape != tangents.shape:
+        raise ValueError(f"x and tangents must have the same shape, got {tuple(x.shape)} and {tuple(tangents.shape)}")
+    _, directional = torch.func.jvp(model, (x,), (tangents,))
+    return directional.pow(2).reshape(len(x), -1).sum(dim=1).mean()
+
+
+def train_tangent_prop(model: nn.Module, X: torch.Tensor, y: torch.Tensor, tangents, *, weight: float,
+                       epochs: int, lr: float = 1e-3, batch_size: int = 64, seed: int = 0) -> list[float]:
+    """Minimise ``cross_entropy(f(x), y) + weight · Σ_k ‖J_f(x) t_k‖²`` with Adam; returns each epoch's mean loss.
+
+    ``X: (N, ...)``, ``y: (N,)``, ``tangents``: one ``(N, ...)`` tensor or a list of them (one per
+    transformation). A loop of its own because the penalty needs the inputs and the model, not just
+    the outputs that :func:`dlbook.fit` hands to a loss.
+    """
+    tangents = [tangents] if isinstance(tangents, torch.Tensor) else list(tangents)
+    if not weight >= 0:
+        raise ValueError(f"weight must be non-negative, got {weight}")
+    if len(X) != len(y) or any(t.shape != X.shape for t in tangents):
+        raise ValueError(f"need N inputs, N targets and tangents shaped like X {tuple(X.shape)}")
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        order, total = torch.randperm(len(X), generator=generator), 0.0
+        for i in range(0, len(X), batch_size):
+            index = order[i: i + batch_size]
+            loss = F.cross_entropy(model(X[index]), y[index])
+            for t in tangents if weight > 0 else []:
+                loss = loss + weight * tangent_penalty(model, X[index], t[index])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach()) * len(index)
+        losses.append(total / len(X))
+    return losses

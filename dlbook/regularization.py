@@ -1,0 +1,294 @@
+"""Regularisation from scratch: weight penalties, proximal updates, dropout and weight averaging.
+
+Penalties use the book's convention ``λ‖θ‖²`` (no ½), so the L2 gradient is ``2λθ``
+and the elastic net is ``λ(α‖θ‖₁ + (1 − α)‖θ‖²)`` with mixing ``l1_ratio = α``.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import torch
+from torch import nn
+from torch.optim.swa_utils import SWALR, AveragedModel
+
+from .callbacks import Callback
+
+Params = torch.Tensor | Iterable[torch.Tensor]
+
+
+# ------------------------------------------------------------------ argument checks
+
+def _check_lam(lam, name: str = "lam") -> None:
+    value = torch.as_tensor(lam)
+    if value.is_complex() or not torch.isfinite(value).all() or (value < 0).any():
+        raise ValueError(f"{name} must be a finite, non-negative penalty strength, got {lam}")
+
+
+def _check_ratio(l1_ratio: float) -> None:
+    if not 0.0 <= l1_ratio <= 1.0:
+        raise ValueError(f"l1_ratio must lie in [0, 1] (1 is the lasso, 0 is ridge), got {l1_ratio}")
+
+
+def _check_p(p: float) -> None:
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise TypeError(f"the drop probability p must be a number, got {type(p).__name__}")
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"the drop probability p must lie in [0, 1), got {p}")
+
+
+def _tensors(params: Params) -> list[torch.Tensor]:
+    return [params] if isinstance(params, torch.Tensor) else list(params)
+
+
+# ------------------------------------------------------------------ penalties
+
+def l2_penalty(params: Params, lam: float) -> torch.Tensor:
+    """``λ Σ θ²`` over a tensor or an iterable of tensors (e.g. ``model.parameters()``); gradient ``2λθ``."""
+    _check_lam(lam)
+    return lam * sum(p.pow(2).sum() for p in _tensors(params))
+
+
+def l1_penalty(params: Params, lam: float) -> torch.Tensor:
+    """``λ Σ |θ|``; its subgradient is ``λ·sign(θ)``."""
+    _check_lam(lam)
+    return lam * sum(p.abs().sum() for p in _tensors(params))
+
+
+def elastic_net_penalty(params: Params, lam: float, l1_ratio: float = 0.5) -> torch.Tensor:
+    """``λ(α Σ|θ| + (1 − α) Σθ²)`` with ``α = l1_ratio``."""
+    _check_lam(lam)
+    _check_ratio(l1_ratio)
+    return l1_penalty(params, lam * l1_ratio) + l2_penalty(params, lam * (1 - l1_ratio))
+
+
+# ------------------------------------------------------------------ proximal updates
+
+def soft_threshold(x: torch.Tensor, threshold) -> torch.Tensor:
+    """``sign(x)·max(|x| − t, 0)``: the proximal map of ``t|·|``, elementwise; ``threshold`` broadcasts."""
+    _check_lam(threshold, "threshold")
+    return torch.sign(x) * torch.clamp(x.abs() - threshold, min=0)
+
+
+def prox_elastic_net(x: torch.Tensor, step, lam, l1_ratio: float = 1.0) -> torch.Tensor:
+    """``argmin_z ½(z − x)² + step·λ(α|z| + (1 − α)z²)`` = ``S(x, step·λ·α) / (1 + 2·step·λ(1 − α))``."""
+    _check_lam(step, "step")
+    _check_lam(lam)
+    _check_ratio(l1_ratio)
+    return soft_threshold(x, step * lam * l1_ratio) / (1 + 2 * step * lam * (1 - l1_ratio))
+
+
+class ProximalSGD(torch.optim.Optimizer):
+    """Gradient step on the smooth loss, then the elastic-net proximal map: weights reach exactly zero.
+
+    ``θ ← prox(θ − lr·∇L(θ))``; the penalty ``λ(α‖θ‖₁ + (1 − α)‖θ‖²)`` is *not* part of the loss.
+    """
+
+    def __init__(self, params, lr: float, lam: float = 0.0, l1_ratio: float = 1.0):
+        if not lr > 0:
+            raise ValueError(f"lr must be positive, got {lr}")
+        _check_lam(lam)
+        _check_ratio(l1_ratio)
+        super().__init__(params, dict(lr=lr, lam=lam, l1_ratio=l1_ratio))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p.add_(p.grad, alpha=-group["lr"])
+                p.copy_(prox_elastic_net(p, group["lr"], group["lam"], group["l1_ratio"]))
+        return loss
+
+
+def elastic_net_path(features: torch.Tensor, targets: torch.Tensor, lams, l1_ratio: float = 1.0,
+                     steps: int = 2000) -> torch.Tensor:
+    """Minimise ``(1/N)‖y − Φw‖² + λ(α‖w‖₁ + (1 − α)‖w‖²)`` for every ``λ`` at once (FISTA with restarts).
+
+    ``features: (N, D)``, ``targets: (N,)`` or ``(N, 1)``, ``lams: (K,)`` → weights ``(K, D)``.
+    """
+    Phi = torch.as_tensor(features, dtype=torch.float64)
+    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    if Phi.ndim != 2 or len(Phi) != len(y):
+        raise ValueError(f"need features (N, D) and N targets, got {tuple(Phi.shape)} and {tuple(y.shape)}")
+    lams = torch.as_tensor(lams, dtype=torch.float64).reshape(-1, 1)
+    _check_lam(lams, "lams")
+    _check_ratio(l1_ratio)
+    n = len(y)
+    H, b = Phi.T @ Phi / n, Phi.T @ y / n
+    step = 1 / (2 * torch.linalg.eigvalsh(H).max())        # 1 / Lipschitz constant of the smooth part
+    w = z = torch.zeros(len(lams), Phi.shape[1], dtype=torch.float64)
+    t = torch.ones(len(lams), 1, dtype=torch.float64)
+    for _ in range(steps):
+        grad = 2 * (z @ H - b)                                # ∇ (1/N)‖y − Φz‖² = 2(Hz − b)
+        w_next = prox_elastic_net(z - step * grad, step, lams, l1_ratio)
+        restart = ((z - w_next) * (w_next - w)).sum(1, keepdim=True) > 0   # momentum points uphill: reset it
+        t = torch.where(restart, torch.ones_like(t), t)
+        t_next = (1 + (1 + 4 * t * t).sqrt()) / 2
+        z = w_next + (t - 1) / t_next * (w_next - w)          # Nesterov momentum
+        w, t = w_next, t_next
+    return w
+
+
+def ridge(features: torch.Tensor, targets: torch.Tensor, lam: float) -> torch.Tensor:
+    """The minimiser of ``(1/N)‖y − Φw‖² + λ‖w‖²``: ``(ΦᵀΦ/N + λI)⁻¹Φᵀy/N``. ``(N, D), (N,) → (D,)``."""
+    _check_lam(lam)
+    Phi = torch.as_tensor(features, dtype=torch.float64)
+    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    n, d = Phi.shape
+    return torch.linalg.solve(Phi.T @ Phi / n + lam * torch.eye(d, dtype=Phi.dtype), Phi.T @ y / n)
+
+
+def linear_gd_path(features: torch.Tensor, targets: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
+    """Gradient descent on ``(1/N)‖y − Φw‖²`` from ``w = 0``: every iterate, ``(steps + 1, D)``."""
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    Phi = torch.as_tensor(features, dtype=torch.float64)
+    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    H, b = Phi.T @ Phi / len(y), Phi.T @ y / len(y)
+    path = [torch.zeros(Phi.shape[1], dtype=torch.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * 2 * (H @ path[-1] - b))
+    return torch.stack(path)
+
+
+def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
+    """Legendre polynomials ``P_0 … P_degree`` of ``x`` in [-1, 1]: ``(N,)`` or ``(N, 1)`` → ``(N, degree + 1)``."""
+    if not isinstance(degree, int) or degree < 0:
+        raise ValueError(f"degree must be a non-negative int, got {degree!r}")
+    x = torch.as_tensor(x).reshape(-1)
+    columns = [torch.ones_like(x), x]
+    for k in range(1, degree):                                # (k+1)P_{k+1} = (2k+1)x P_k − k P_{k−1}
+        columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
+    return torch.stack(columns[: degree + 1], dim=1)
+
+
+# ------------------------------------------------------------------ dropout
+
+class Dropout(nn.Module):
+    """Dropout: zero each element with probability ``p`` in training. ``x: (*) → (*)``.
+
+    ``inverted=True`` (PyTorch's choice) divides the kept elements by ``1 − p`` in
+    training and is the identity in eval mode; ``inverted=False`` keeps them as they
+    are and multiplies by ``1 − p`` in eval mode. Both have ``E[train output] = eval output``.
+    """
+
+    def __init__(self, p: float = 0.5, inverted: bool = True, generator: torch.Generator | None = None):
+        super().__init__()
+        _check_p(p)
+        self.p, self.inverted, self.generator = float(p), inverted, generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        keep = 1.0 - self.p
+        if not self.training:
+            return x if self.inverted else x * keep
+        mask = (torch.rand(x.shape, generator=self.generator, device=x.device) < keep).to(x.dtype)  # 1 w.p. 1 − p
+        return x * mask / keep if self.inverted else x * mask
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inverted={self.inverted}"
+
+
+class GaussianDropout(nn.Module):
+    """Multiply by ``1 + σε``, ``ε ~ N(0, 1)``, with ``σ² = p / (1 − p)``: the variance of inverted dropout's
+    multiplier. Identity in eval mode. ``x: (*) → (*)``."""
+
+    def __init__(self, p: float = 0.5, generator: torch.Generator | None = None):
+        super().__init__()
+        _check_p(p)
+        self.p, self.generator = float(p), generator
+
+    @property
+    def std(self) -> float:
+        return (self.p / (1.0 - self.p)) ** 0.5
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        noise = torch.randn(x.shape, generator=self.generator, device=x.device, dtype=x.dtype)
+        return x * (1 + self.std * noise)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, std={self.std:.4g}"
+
+
+STOCHASTIC_LAYERS = (Dropout, GaussianDropout, nn.modules.dropout._DropoutNd)
+
+
+@torch.no_grad()
+def mc_samples(model: nn.Module, X: torch.Tensor, samples: int = 100) -> torch.Tensor:
+    """Monte-Carlo dropout: ``samples`` forward passes with only the dropout layers in training mode.
+
+    ``X: (N, ...) → (samples, N, ...)``; the model's modes are restored afterwards.
+    """
+    if not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be a positive int, got {samples!r}")
+    modes = {m: m.training for m in model.modules()}
+    model.eval()
+    for m in model.modules():
+        if isinstance(m, STOCHASTIC_LAYERS):
+            m.train()
+    try:
+        return torch.stack([model(X) for _ in range(samples)])
+    finally:
+        for m, mode in modes.items():
+            m.train(mode)
+
+
+# ------------------------------------------------------------------ ensembles and weight averaging
+
+def expected_calibration_error(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10) -> float:
+    """``Σ_b (n_b/N)·|accuracy_b − confidence_b|`` over equal-width confidence bins.
+
+    ``probs: (N, K)`` predicted class probabilities, ``targets: (N,)`` class indices.
+    """
+    if probs.ndim != 2 or len(probs) != len(targets):
+        raise ValueError(f"need probs (N, K) and N targets, got {tuple(probs.shape)} and {tuple(targets.shape)}")
+    confidence, predicted = probs.detach().double().max(dim=1)
+    correct = (predicted == targets.to(predicted.device)).double()
+    which = torch.clamp((confidence * bins).long(), max=bins - 1)   # bin b holds [b/B, (b+1)/B)
+    error = torch.zeros((), dtype=torch.float64, device=probs.device)
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            error += inside.double().mean() * (correct[inside].mean() - confidence[inside].mean()).abs()
+    return float(error)
+
+
+class SWA(Callback):
+    """Stochastic weight averaging for :func:`dlbook.fit`: from epoch ``start`` on, switch to the
+    constant (annealed) learning rate ``swa_lr`` and average the weights at the end of every epoch.
+
+    ``self.averaged`` (a ``torch.optim.swa_utils.AveragedModel``) holds the average; for networks
+    with batch norm, recompute its statistics with ``torch.optim.swa_utils.update_bn``.
+    """
+
+    def __init__(self, start: int, swa_lr: float, anneal_epochs: int = 1):
+        if not isinstance(start, int) or start < 1:
+            raise ValueError(f"start must be a positive epoch number, got {start!r}")
+        if not swa_lr > 0:
+            raise ValueError(f"swa_lr must be positive, got {swa_lr}")
+        self.start, self.swa_lr, self.anneal_epochs = start, swa_lr, anneal_epochs
+
+    def on_fit_start(self, state) -> None:
+        self.averaged = AveragedModel(state.model)
+        self.scheduler, self.averaged_epochs = None, 0
+        if self.start == 1:
+            self._anneal(state)
+
+    def _anneal(self, state) -> None:
+        # Made one epoch before `start` (the learning rate is untouched until then), so that its first
+        # step() follows the optimizer's steps of epoch `start`, as torch's schedulers expect.
+        self.scheduler = SWALR(state.optimizer, swa_lr=self.swa_lr, anneal_epochs=self.anneal_epochs)
+
+    def on_epoch_end(self, state) -> None:
+        if state.epoch == self.start - 1:
+            self._anneal(state)
+        if state.epoch < self.start:
+            return
+        self.averaged.update_parameters(state.model)
+        self.averaged_epochs += 1
+        self.scheduler.step()

@@ -1,0 +1,395 @@
+"""Penalties, proximal updates, dropout, MC dropout, calibration and SWA: against torch and against the maths."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+from torch.nn import functional as F
+
+import dlbook
+from dlbook import regularization as reg
+from dlbook.callbacks import Callback
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """The tensors here are tiny: one thread avoids OpenMP start-up costs on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def randn(*shape, seed=0, dtype=torch.float64):
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+
+
+shapes = st.lists(st.integers(1, 6), min_size=1, max_size=4)
+
+
+# ------------------------------------------------------------------ penalties and their gradients
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, lam=st.floats(0.0, 10.0), seed=st.integers(0, 1000))
+def test_l2_penalty_value_and_gradient(shape, lam, seed):
+    theta = randn(*shape, seed=seed).requires_grad_(True)
+    value = reg.l2_penalty(theta, lam)
+    torch.testing.assert_close(value, lam * torch.linalg.vector_norm(theta) ** 2)
+    grad, = torch.autograd.grad(value, theta)
+    torch.testing.assert_close(grad, 2 * lam * theta.detach())
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, lam=st.floats(0.0, 10.0), seed=st.integers(0, 1000))
+def test_l1_penalty_value_and_gradient(shape, lam, seed):
+    theta = randn(*shape, seed=seed).requires_grad_(True)
+    value = reg.l1_penalty(theta, lam)
+    torch.testing.assert_close(value, lam * torch.linalg.vector_norm(theta, ord=1))
+    grad, = torch.autograd.grad(value, theta)
+    torch.testing.assert_close(grad, lam * torch.sign(theta.detach()))
+
+
+def test_penalties_sum_over_all_parameters_of_a_model():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    flat = nn.utils.parameters_to_vector(model.parameters())
+    torch.testing.assert_close(reg.l2_penalty(model.parameters(), 0.3), 0.3 * flat.pow(2).sum())
+    torch.testing.assert_close(reg.l1_penalty(model.parameters(), 0.3), 0.3 * flat.abs().sum())
+    # the L2 gradient, parameter by parameter, is 2λθ
+    reg.l2_penalty(model.parameters(), 0.3).backward()
+    for p in model.parameters():
+        torch.testing.assert_close(p.grad, 0.6 * p.detach())
+
+
+def test_sgd_weight_decay_is_the_l2_gradient():
+    """torch's SGD(weight_decay=2λ) on L takes the same step as SGD on L + λ‖θ‖²."""
+    torch.manual_seed(0)
+    a = nn.Linear(4, 1).double()
+    b = nn.Linear(4, 1).double()
+    b.load_state_dict(a.state_dict())
+    X, y, lam = randn(10, 4), randn(10, 1, seed=1), 0.05
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    opt_b = torch.optim.SGD(b.parameters(), lr=0.1, weight_decay=2 * lam)
+    for _ in range(5):
+        opt_a.zero_grad(), opt_b.zero_grad()
+        (F.mse_loss(a(X), y) + reg.l2_penalty(a.parameters(), lam)).backward()
+        F.mse_loss(b(X), y).backward()
+        opt_a.step(), opt_b.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q)
+
+
+@settings(max_examples=25, deadline=None)
+@given(lam=st.floats(0.0, 5.0), ratio=st.floats(0.0, 1.0), seed=st.integers(0, 1000))
+def test_elastic_net_penalty_mixes_l1_and_l2(lam, ratio, seed):
+    theta = randn(7, seed=seed)
+    expected = lam * (ratio * theta.abs().sum() + (1 - ratio) * theta.pow(2).sum())
+    torch.testing.assert_close(reg.elastic_net_penalty(theta, lam, ratio), expected)
+
+
+@pytest.mark.parametrize("bad", [-1e-3, -1.0, float("nan"), float("inf")])
+def test_penalties_reject_bad_strength(bad):
+    theta = randn(3)
+    for penalty in (reg.l2_penalty, reg.l1_penalty, reg.elastic_net_penalty):
+        with pytest.raises(ValueError, match="non-negative"):
+            penalty(theta, bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.soft_threshold(theta, bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.ridge(randn(4, 2), randn(4), bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.ProximalSGD([torch.zeros(2, requires_grad=True)], lr=0.1, lam=bad)
+
+
+@pytest.mark.parametrize("ratio", [-0.1, 1.5])
+def test_elastic_net_rejects_bad_mix(ratio):
+    with pytest.raises(ValueError, match="l1_ratio"):
+        reg.elastic_net_penalty(randn(3), 0.1, ratio)
+    with pytest.raises(ValueError, match="l1_ratio"):
+        reg.prox_elastic_net(randn(3), 0.1, 0.1, ratio)
+
+
+# ------------------------------------------------------------------ soft thresholding and proximal updates
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, t=st.floats(0.0, 3.0), seed=st.integers(0, 1000))
+def test_soft_threshold_matches_torch_softshrink(shape, t, seed):
+    x = 2 * randn(*shape, seed=seed)
+    out = reg.soft_threshold(x, t)
+    torch.testing.assert_close(out, F.softshrink(x, t))
+    inside = x.abs() <= t
+    assert (out[inside] == 0).all()                   # exact zeros, not small numbers
+    assert (out[~inside] != 0).all()
+
+
+def test_soft_threshold_is_the_proximal_map_of_the_l1_norm():
+    """Brute force: S(v, t) minimises ½(z − v)² + t|z| over a fine grid of z."""
+    v, t = torch.linspace(-3, 3, 61, dtype=torch.float64), 0.7
+    z = torch.linspace(-4, 4, 80001, dtype=torch.float64)
+    objective = 0.5 * (z[None, :] - v[:, None]) ** 2 + t * z.abs()[None, :]
+    best = z[objective.argmin(dim=1)]
+    torch.testing.assert_close(reg.soft_threshold(v, t), best, atol=2e-4, rtol=0)
+
+
+@pytest.mark.parametrize("ratio", [0.0, 0.3, 1.0])
+def test_prox_elastic_net_minimises_its_objective(ratio):
+    v, step, lam = torch.linspace(-3, 3, 61, dtype=torch.float64), 0.5, 0.8
+    z = torch.linspace(-4, 4, 80001, dtype=torch.float64)[None, :]
+    objective = 0.5 * (z - v[:, None]) ** 2 + step * lam * (ratio * z.abs() + (1 - ratio) * z ** 2)
+    best = z[0, objective.argmin(dim=1)]
+    torch.testing.assert_close(reg.prox_elastic_net(v, step, lam, ratio), best, atol=2e-4, rtol=0)
+
+
+def lasso_problem(n=40, d=10, seed=0):
+    Phi = randn(n, d, seed=seed)
+    w_true = torch.zeros(d, dtype=torch.float64)
+    w_true[:3] = torch.tensor([2.0, -1.5, 1.0], dtype=torch.float64)
+    return Phi, Phi @ w_true + 0.1 * randn(n, seed=seed + 1)
+
+
+def assert_kkt(Phi, y, w, lam, ratio, tol=1e-6):
+    """Optimality of (1/N)‖y − Φw‖² + λ(α‖w‖₁ + (1 − α)‖w‖²): 0 ∈ ∇smooth + λα∂|w|."""
+    g = 2 * Phi.T @ (Phi @ w - y) / len(y) + 2 * lam * (1 - ratio) * w
+    nonzero = w != 0
+    torch.testing.assert_close(g[nonzero], -lam * ratio * torch.sign(w[nonzero]), atol=tol, rtol=0)
+    assert (g[~nonzero].abs() <= lam * ratio + tol).all()
+
+
+def test_proximal_sgd_reaches_exact_zeros_at_the_lasso_optimum():
+    Phi, y = lasso_problem()
+    lam = 0.2
+    w = torch.zeros(Phi.shape[1], dtype=torch.float64, requires_grad=True)
+    optimizer = reg.ProximalSGD([w], lr=0.05, lam=lam)
+    for _ in range(3000):
+        optimizer.zero_grad()
+        F.mse_loss(Phi @ w, y).backward()            # the penalty is not in the loss: the prox applies it
+        optimizer.step()
+    w = w.detach()
+    assert (w == 0).sum() >= 5                        # irrelevant features are exactly zero
+    assert (w[:3] != 0).all()
+    assert_kkt(Phi, y, w, lam, 1.0)
+
+
+def test_subgradient_descent_does_not_produce_exact_zeros():
+    """The contrast the chapter draws: plain SGD on L + λ‖w‖₁ jitters around zero."""
+    Phi, y = lasso_problem()
+    w = torch.zeros(Phi.shape[1], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.05)
+    for _ in range(500):
+        optimizer.zero_grad()
+        (F.mse_loss(Phi @ w, y) + reg.l1_penalty(w, 0.2)).backward()
+        optimizer.step()
+    assert (w.detach() == 0).sum() == 0
+
+
+@pytest.mark.parametrize("ratio", [1.0, 0.5, 0.0])
+def test_elastic_net_path_satisfies_the_optimality_conditions(ratio):
+    Phi, y = lasso_problem(seed=3)
+    lams = torch.logspace(-3, 0.5, 8, dtype=torch.float64)
+    W = reg.elastic_net_path(Phi, y, lams, l1_ratio=ratio, steps=3000)
+    assert W.shape == (8, Phi.shape[1])
+    for lam, w in zip(lams, W):
+        assert_kkt(Phi, y, w, lam.item(), ratio)
+    if ratio == 0.0:                                  # pure L2: the ridge closed form
+        torch.testing.assert_close(W[-1], reg.ridge(Phi, y, lams[-1].item()))
+    if ratio == 1.0:                                  # the largest λ leaves more exact zeros than the smallest
+        assert (W[-1] == 0).sum() > (W[0] == 0).sum()
+
+
+def test_ridge_solves_the_normal_equations():
+    Phi, y = lasso_problem()
+    lam = 0.3
+    w = reg.ridge(Phi, y, lam).requires_grad_(True)
+    grad, = torch.autograd.grad(F.mse_loss(Phi @ w, y) + reg.l2_penalty(w, lam), w)
+    torch.testing.assert_close(grad, torch.zeros_like(grad), atol=1e-12, rtol=0)
+
+
+def test_linear_gd_path_has_the_closed_form():
+    """From w = 0, k steps of GD on (1/N)‖y − Φw‖² give w_k = (I − (I − 2ηH)^k) H⁻¹ b."""
+    Phi, y = lasso_problem(n=30, d=4)
+    lr, k = 0.1, 25
+    path = reg.linear_gd_path(Phi, y, lr, k)
+    assert path.shape == (k + 1, 4)
+    H, b = Phi.T @ Phi / len(y), Phi.T @ y / len(y)
+    I = torch.eye(4, dtype=torch.float64)
+    expected = (I - torch.linalg.matrix_power(I - 2 * lr * H, k)) @ torch.linalg.solve(H, b)
+    torch.testing.assert_close(path[-1], expected)
+    with pytest.raises(ValueError, match="lr"):
+        reg.linear_gd_path(Phi, y, 0.0, 3)
+
+
+def test_legendre_features_match_numpy():
+    x = torch.linspace(-1, 1, 17, dtype=torch.float64)
+    expected = torch.from_numpy(np.polynomial.legendre.legvander(x.numpy(), 6))
+    torch.testing.assert_close(reg.legendre_features(x, 6), expected)
+    assert reg.legendre_features(x, 0).shape == (17, 1)
+    with pytest.raises(ValueError, match="degree"):
+        reg.legendre_features(x, -1)
+
+
+def test_proximal_sgd_rejects_bad_lr_and_path_bad_shapes():
+    with pytest.raises(ValueError, match="lr"):
+        reg.ProximalSGD([torch.zeros(2, requires_grad=True)], lr=0.0)
+    with pytest.raises(ValueError, match="features"):
+        reg.elastic_net_path(randn(5, 2), randn(4), [0.1])
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.elastic_net_path(randn(5, 2), randn(5), [0.1, -0.1])
+
+
+# ------------------------------------------------------------------ dropout
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, p=st.floats(0.0, 0.95), seed=st.integers(0, 1000))
+def test_inverted_dropout_train_and_eval(shape, p, seed):
+    x = randn(*shape, seed=seed).requires_grad_(True)
+    layer = reg.Dropout(p, generator=torch.Generator().manual_seed(seed))
+    out = layer(x)
+    kept = out != 0
+    torch.testing.assert_close(out[kept], x[kept] / (1 - p))        # kept values are divided by 1 − p
+    out.sum().backward()                                            # gradient: mask / (1 − p)
+    torch.testing.assert_close(x.grad, kept.double() / (1 - p))
+    layer.eval()
+    assert torch.equal(layer(x), x)                                 # eval: identity, like torch
+    assert torch.equal(nn.Dropout(p).eval()(x), x)
+
+
+def test_dropout_matches_torch_in_distribution():
+    """Masks are random, so compare statistics: drop rate, the value of kept units, E[output] = x."""
+    p, x = 0.3, randn(200, 50, seed=1).abs() + 0.5
+    ours = reg.Dropout(p, generator=torch.Generator().manual_seed(0))(x)
+    torch.manual_seed(0)
+    theirs = nn.Dropout(p)(x)
+    n = x.numel()
+    for out in (ours, theirs):
+        rate = (out == 0).double().mean().item()
+        assert abs(rate - p) < 4 * math.sqrt(p * (1 - p) / n)
+        kept = out != 0
+        torch.testing.assert_close(out[kept], x[kept] / (1 - p))
+    # E[output] = x: average many masks of one input
+    layer = reg.Dropout(p, generator=torch.Generator().manual_seed(2))
+    x1 = randn(20, seed=3)
+    mean = torch.stack([layer(x1) for _ in range(20000)]).mean(0)
+    sem = x1.abs() * math.sqrt(p / (1 - p) / 20000)                # std of the multiplier / √T
+    assert ((mean - x1).abs() <= 5 * sem + 1e-12).all()
+
+
+def test_the_two_compensation_schemes_agree_in_expectation():
+    p, x = 0.4, randn(30, seed=4)
+    inverted, plain = reg.Dropout(p), reg.Dropout(p, inverted=False)
+    plain.eval()
+    torch.testing.assert_close(plain(x), (1 - p) * x)               # scale at test
+    plain.train()
+    g = torch.Generator().manual_seed(5)
+    inverted.generator, plain.generator = g, torch.Generator().manual_seed(5)
+    a, b = inverted(x), plain(x)                                    # same mask (same seed)
+    torch.testing.assert_close(a * (1 - p), b)                      # the networks differ by one constant factor
+
+
+def test_dropout_p_zero_is_identity_and_generator_reproduces():
+    x = randn(4, 5)
+    assert torch.equal(reg.Dropout(0.0)(x), x)
+    a = reg.Dropout(0.5, generator=torch.Generator().manual_seed(7))(x)
+    b = reg.Dropout(0.5, generator=torch.Generator().manual_seed(7))(x)
+    assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5, float("nan")])
+def test_dropout_rejects_p_outside_unit_interval(bad):
+    for layer in (reg.Dropout, reg.GaussianDropout):
+        with pytest.raises(ValueError, match=r"\[0, 1\)"):
+            layer(bad)
+
+
+def test_dropout_rejects_non_numbers():
+    with pytest.raises(TypeError, match="number"):
+        reg.Dropout("0.5")
+    with pytest.raises(TypeError, match="number"):
+        reg.GaussianDropout(True)
+
+
+def test_gaussian_dropout_has_matched_mean_and_variance():
+    p = 0.3
+    layer = reg.GaussianDropout(p, generator=torch.Generator().manual_seed(0))
+    assert layer.std == pytest.approx(math.sqrt(p / (1 - p)))
+    ones = torch.ones(400, 500, dtype=torch.float64)
+    multiplier = layer(ones)
+    bernoulli = reg.Dropout(p, generator=torch.Generator().manual_seed(1))(ones)
+    n = ones.numel()
+    target_var = p / (1 - p)                                        # Var of inverted dropout's m/(1 − p)
+    assert abs(multiplier.mean().item() - 1) < 5 * math.sqrt(target_var / n)
+    assert abs(multiplier.var().item() - target_var) < 0.02 * target_var
+    assert abs(bernoulli.var().item() - target_var) < 0.02 * target_var
+    layer.eval()
+    assert torch.equal(layer(ones), ones)
+
+
+def test_mc_samples_enables_only_dropout_and_restores_modes():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.ReLU(), reg.Dropout(0.5), nn.Linear(8, 2))
+    model.train()
+    X = torch.randn(16, 3)
+    running = model[1].running_mean.clone()
+    samples = reg.mc_samples(model, X, samples=7)
+    assert samples.shape == (7, 16, 2)
+    assert not torch.equal(samples[0], samples[1])                  # dropout was active
+    assert torch.equal(model[1].running_mean, running)              # batch norm stayed in eval mode
+    assert all(m.training for m in model.modules())                 # modes restored
+    model.eval()
+    reg.mc_samples(model, X, samples=2)
+    assert not any(m.training for m in model.modules())
+    with pytest.raises(ValueError, match="samples"):
+        reg.mc_samples(model, X, samples=0)
+
+
+def test_mc_average_of_a_single_dropout_layer_approaches_weight_scaling():
+    """Dropout before a linear layer: E_mask[W(m ⊙ x)/(1 − p)] = Wx exactly, so MC → eval output."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Dropout(0.5), nn.Linear(6, 1)).double()
+    X = randn(5, 6, seed=2)
+    mean = reg.mc_samples(model, X, samples=20000).mean(0)
+    torch.testing.assert_close(mean, model.eval()(X).detach(), atol=0.05, rtol=0)
+
+
+# ------------------------------------------------------------------ calibration and SWA
+
+def test_expected_calibration_error_by_hand():
+    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6]])
+    targets = torch.tensor([0, 1, 1, 1])
+    # bin 9 holds two 0.95-confident predictions, one right: |0.5 − 0.95|; bin 7: right at 0.7, |1 − 0.7|;
+    # bin 6: right at 0.6, |1 − 0.6|
+    expected = 0.5 * 0.45 + 0.25 * 0.3 + 0.25 * 0.4
+    assert reg.expected_calibration_error(probs, targets) == pytest.approx(expected)
+    perfect = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    assert reg.expected_calibration_error(perfect, torch.tensor([0, 1])) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="probs"):
+        reg.expected_calibration_error(torch.ones(3), torch.tensor([0, 1, 1]))
+
+
+class Snapshots(Callback):
+    def on_fit_start(self, state):
+        self.weights, self.lrs = [], []
+
+    def on_epoch_end(self, state):
+        self.lrs.append(state.optimizer.param_groups[0]["lr"])
+        self.weights.append(nn.utils.parameters_to_vector(state.model.parameters()).detach().clone())
+
+
+def test_swa_averages_the_weights_of_the_epochs_from_start_on():
+    torch.manual_seed(0)
+    X, y = torch.randn(32, 3), torch.randint(0, 2, (32,))
+    model = nn.Linear(3, 2)
+    swa, snaps = reg.SWA(start=3, swa_lr=0.01), Snapshots()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    dlbook.fit(model, (X, y), loss_fn=F.cross_entropy, optimizer=optimizer, epochs=6, batch_size=8,
+               callbacks=[snaps, swa], progress=False)
+    assert swa.averaged_epochs == 4
+    expected = torch.stack(snaps.weights[2:]).mean(0)
+    torch.testing.assert_close(nn.utils.parameters_to_vector(swa.averaged.module.parameters()), expected)
+    assert snaps.lrs == pytest.approx([0.1, 0.1, 0.1, 0.01, 0.01, 0.01])   # untouched until `start`, then swa_lr
+    with pytest.raises(ValueError, match="start"):
+        reg.SWA(start=0, swa_lr=0.1)
+    with pytest.raises(ValueError, match="swa_lr"):
+        reg.SWA(start=1, swa_lr=0.0)
