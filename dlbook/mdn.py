@@ -84,6 +84,8 @@ def log_prob(logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor, t: tor
     """
     _check_mixture(logits, mu, sigma)
     n = logits.shape[0]
+    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
+        raise TypeError(f"t must be a floating-point tensor, got {getattr(t, 'dtype', type(t).__name__)}")
     if t.ndim not in (1, 2) or t.shape[0] != n:
         raise ValueError(f"t must be (N,) or (N, M) with N = {n}, got shape {tuple(t.shape)}")
     log_pi = log_softmax(logits, dim=1)
@@ -99,6 +101,8 @@ def log_prob(logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor, t: tor
 def mixture_nll(logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor, target: torch.Tensor, *,
                 reduction: str = "mean") -> torch.Tensor:
     """Negative log-likelihood of ``target: (N,)`` or ``(N, 1)`` under the mixtures ``(logits, mu, sigma): (N, K)``."""
+    if not isinstance(target, torch.Tensor):
+        raise TypeError(f"target must be a torch.Tensor, got {type(target).__name__}")
     if target.ndim == 2 and target.shape[1] == 1:
         target = target[:, 0]
     if target.ndim != 1:
@@ -114,8 +118,12 @@ def mdn_loss(output: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
 def responsibilities(logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Posterior ``γ_k = π_k N(t | μ_k, σ_k²) / Σ_j π_j N(t | μ_j, σ_j²)`` of each component: ``(N, K)``."""
     _check_mixture(logits, mu, sigma)
+    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
+        raise TypeError(f"t must be a floating-point tensor, got {getattr(t, 'dtype', type(t).__name__)}")
     if t.ndim == 2 and t.shape[1] == 1:
         t = t[:, 0]
+    if t.shape != (logits.shape[0],):
+        raise ValueError(f"t must be (N,) or (N, 1) with N = {logits.shape[0]}, got shape {tuple(t.shape)}")
     t = t[:, None]
     log_joint = log_softmax(logits, dim=1) - 0.5 * ((t - mu) / sigma) ** 2 - sigma.log()
     return log_softmax(log_joint, dim=1).exp()   # the constant −½ log 2π cancels

@@ -96,7 +96,19 @@ def test_inverse_problem_data():
     (lambda: mdn.split_output(torch.zeros(4, 5)), r"\(N, 3K\)"),
     (lambda: mdn.MDN(1, [8], n_components=0), "n_components"),
     (lambda: mdn.inverse_problem(10, noise=-0.1), "noise"),
+    (lambda: mdn.responsibilities(torch.zeros(2, 3), torch.zeros(2, 3), torch.ones(2, 3), torch.zeros(3)), r"N = 2"),
 ])
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: mdn.mixture_nll(torch.zeros(2, 3), torch.zeros(2, 3), torch.ones(2, 3), [0.0, 1.0]),
+    lambda: mdn.mixture_nll(torch.zeros(2, 3), torch.zeros(2, 3), torch.ones(2, 3), torch.tensor([0, 1])),
+    lambda: mdn.log_prob(torch.zeros(2, 3, dtype=torch.long), torch.zeros(2, 3), torch.ones(2, 3), torch.zeros(2)),
+    lambda: mdn.responsibilities(torch.zeros(2, 3), torch.zeros(2, 3), torch.ones(2, 3), torch.tensor([0, 1])),
+])
+def test_wrong_types_get_a_type_error(call):
+    with pytest.raises(TypeError, match="(?i)tensor"):
         call()
