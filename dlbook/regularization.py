@@ -1,4 +1,6 @@
-"""Regularisation from scratch: weight penalties, proximal updates, dropout and weight averaging.
+"""Regularisation from scratch: weight penalties, proximal updates, ensembles and weight averaging.
+
+Dropout lives in :mod:`dlbook.dropout`.
 
 Penalties use the book's convention ``λ‖θ‖²`` (no ½), so the L2 gradient is ``2λθ``
 and the elastic net is ``λ(α‖θ‖₁ + (1 − α)‖θ‖²)`` with mixing ``l1_ratio = α``.
@@ -8,7 +10,6 @@ from __future__ import annotations
 from typing import Iterable
 
 import torch
-from torch import nn
 from torch.optim.swa_utils import SWALR, AveragedModel
 
 from .callbacks import Callback
@@ -27,13 +28,6 @@ def _check_lam(lam, name: str = "lam") -> None:
 def _check_ratio(l1_ratio: float) -> None:
     if not 0.0 <= l1_ratio <= 1.0:
         raise ValueError(f"l1_ratio must lie in [0, 1] (1 is the lasso, 0 is ridge), got {l1_ratio}")
-
-
-def _check_p(p: float) -> None:
-    if isinstance(p, bool) or not isinstance(p, (int, float)):
-        raise TypeError(f"the drop probability p must be a number, got {type(p).__name__}")
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"the drop probability p must lie in [0, 1), got {p}")
 
 
 def _tensors(params: Params) -> list[torch.Tensor]:
@@ -164,78 +158,6 @@ def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     for k in range(1, degree):                                # (k+1)P_{k+1} = (2k+1)x P_k − k P_{k−1}
         columns.append(((2 * k + 1) * x * columns[k] - k * columns[k - 1]) / (k + 1))
     return torch.stack(columns[: degree + 1], dim=1)
-
-
-# ------------------------------------------------------------------ dropout
-
-class Dropout(nn.Module):
-    """Dropout: zero each element with probability ``p`` in training. ``x: (*) → (*)``.
-
-    ``inverted=True`` (PyTorch's choice) divides the kept elements by ``1 − p`` in
-    training and is the identity in eval mode; ``inverted=False`` keeps them as they
-    are and multiplies by ``1 − p`` in eval mode. Both have ``E[train output] = eval output``.
-    """
-
-    def __init__(self, p: float = 0.5, inverted: bool = True, generator: torch.Generator | None = None):
-        super().__init__()
-        _check_p(p)
-        self.p, self.inverted, self.generator = float(p), inverted, generator
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        keep = 1.0 - self.p
-        if not self.training:
-            return x if self.inverted else x * keep
-        mask = (torch.rand(x.shape, generator=self.generator, device=x.device) < keep).to(x.dtype)  # 1 w.p. 1 − p
-        return x * mask / keep if self.inverted else x * mask
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inverted={self.inverted}"
-
-
-class GaussianDropout(nn.Module):
-    """Multiply by ``1 + σε``, ``ε ~ N(0, 1)``, with ``σ² = p / (1 − p)``: the variance of inverted dropout's
-    multiplier. Identity in eval mode. ``x: (*) → (*)``."""
-
-    def __init__(self, p: float = 0.5, generator: torch.Generator | None = None):
-        super().__init__()
-        _check_p(p)
-        self.p, self.generator = float(p), generator
-
-    @property
-    def std(self) -> float:
-        return (self.p / (1.0 - self.p)) ** 0.5
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0:
-            return x
-        noise = torch.randn(x.shape, generator=self.generator, device=x.device, dtype=x.dtype)
-        return x * (1 + self.std * noise)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, std={self.std:.4g}"
-
-
-STOCHASTIC_LAYERS = (Dropout, GaussianDropout, nn.modules.dropout._DropoutNd)
-
-
-@torch.no_grad()
-def mc_samples(model: nn.Module, X: torch.Tensor, samples: int = 100) -> torch.Tensor:
-    """Monte-Carlo dropout: ``samples`` forward passes with only the dropout layers in training mode.
-
-    ``X: (N, ...) → (samples, N, ...)``; the model's modes are restored afterwards.
-    """
-    if not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"samples must be a positive int, got {samples!r}")
-    modes = {m: m.training for m in model.modules()}
-    model.eval()
-    for m in model.modules():
-        if isinstance(m, STOCHASTIC_LAYERS):
-            m.train()
-    try:
-        return torch.stack([model(X) for _ in range(samples)])
-    finally:
-        for m, mode in modes.items():
-            m.train(mode)
 
 
 # ------------------------------------------------------------------ ensembles and weight averaging
