@@ -181,8 +181,9 @@ def expected_calibration_error(probs: torch.Tensor, targets: torch.Tensor, bins:
 
 
 class SWA(Callback):
-    """Stochastic weight averaging for :func:`dlbook.fit`: from epoch ``start`` on, switch to the
-    constant (annealed) learning rate ``swa_lr`` and average the weights at the end of every epoch.
+    """Stochastic weight averaging for :func:`dlbook.fit`: average the weights at the end of every epoch
+    from epoch ``start`` on; after epoch ``start`` the learning rate moves to the constant ``swa_lr``
+    (linearly annealed over ``anneal_epochs`` epochs, via ``torch.optim.swa_utils.SWALR``).
 
     ``self.averaged`` (a ``torch.optim.swa_utils.AveragedModel``) holds the average; for networks
     with batch norm, recompute its statistics with ``torch.optim.swa_utils.update_bn``.
