@@ -1,0 +1,210 @@
+"""Backpropagation written by hand for an MLP, gradient-checking and init helpers, and the Hessian
+of a small network with its diagonal and outer-product (Gauss–Newton) approximations (PRML §5.4).
+
+Conventions (one row per example): ``Zˡ = Aˡ⁻¹ Wˡᵀ + bˡ`` and ``Aˡ = h(Zˡ)``, with ``A⁰ = X`` and a linear
+output layer ``L``; ``Δˡ = ∂Loss/∂Zˡ``. The column-vector formulas of the chapter,
+``δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ h'(zˡ)`` and ``∂Loss/∂Wˡ = δˡ (aˡ⁻¹)ᵀ``, become ``Δˡ = (Δˡ⁺¹ Wˡ⁺¹) ⊙ h'(Zˡ)``
+and ``∂Loss/∂Wˡ = (Δˡ)ᵀ Aˡ⁻¹`` (the outer products summed over the rows).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+# h, h′ and h″ of each activation, written out (h″ is needed by the diagonal Hessian)
+ACTIVATIONS: dict[str, tuple[Callable, Callable, Callable]] = {
+    "identity": (lambda z: z, lambda z: torch.ones_like(z), lambda z: torch.zeros_like(z)),
+    "tanh": (torch.tanh, lambda z: 1 - torch.tanh(z) ** 2,
+             lambda z: -2 * torch.tanh(z) * (1 - torch.tanh(z) ** 2)),
+    "sigmoid": (torch.sigmoid, lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z)),
+                lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z)) * (1 - 2 * torch.sigmoid(z))),
+    "relu": (torch.relu, lambda z: (z > 0).to(z.dtype), lambda z: torch.zeros_like(z)),
+}
+
+
+def _activation(name: str):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name]
+
+
+def layers_of(model: nn.Module) -> tuple[list[torch.Tensor], list[torch.Tensor], str]:
+    """The weights ``Wˡ: (out, in)``, biases ``bˡ: (out,)`` (detached float64 copies) and activation of an MLP."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears or not hasattr(model, "activation"):
+        raise TypeError(f"expected a dlbook.mlp.MLP, got {type(model).__name__}")
+    weights = [m.weight.detach().double().clone() for m in linears]
+    return weights, [m.bias.detach().double().clone() for m in linears], model.activation
+
+
+def forward(weights, biases, X: torch.Tensor, activation: str = "tanh"):
+    """The forward pass, keeping what backprop needs: ``Z = [Z¹, …, Zᴸ]`` and ``A = [A⁰ = X, …, Aᴸ⁻¹]``."""
+    h, _, _ = _activation(activation)
+    Z, A = [], [X]
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        if A[-1].shape[-1] != W.shape[1]:
+            raise ValueError(f"layer {l + 1} expects {W.shape[1]} inputs, got an input of shape {tuple(A[-1].shape)}")
+        Z.append(A[-1] @ W.T + b)  # zˡ = Wˡ aˡ⁻¹ + bˡ
+        if l < len(weights) - 1:
+            A.append(h(Z[-1]))     # aˡ = h(zˡ)
+    return Z, A
+
+
+def output_delta(output: torch.Tensor, target: torch.Tensor, loss: str) -> torch.Tensor:
+    """``Δᴸ = ∂Loss/∂Zᴸ`` for the mean losses of torch: ``"mse"`` (``F.mse_loss``) gives ``2 (y − t) / (N K)``;
+    ``"cross_entropy"`` (``F.cross_entropy``, integer targets) gives ``(softmax(z) − onehot(t)) / N``."""
+    N, K = output.shape
+    if loss == "mse":
+        return 2 * (output - target) / (N * K)
+    if loss == "cross_entropy":
+        return (torch.softmax(output, dim=1) - F.one_hot(target, K).to(output.dtype)) / N
+    raise ValueError(f"loss must be 'mse' or 'cross_entropy', got {loss!r}")
+
+
+@dataclass
+class Gradients:
+    deltas: list[torch.Tensor]        # Δˡ = ∂Loss/∂Zˡ, (N, out) per layer
+    weight_grads: list[torch.Tensor]  # ∂Loss/∂Wˡ, (out, in)
+    bias_grads: list[torch.Tensor]    # ∂Loss/∂bˡ, (out,)
+
+
+def backprop(weights, biases, X: torch.Tensor, target: torch.Tensor, *, activation: str = "tanh",
+             loss: str = "mse") -> Gradients:
+    """Every ``Δˡ`` and parameter gradient of ``loss(MLP(X), target)`` by the backward recursion."""
+    _, h_prime, _ = _activation(activation)
+    Z, A = forward(weights, biases, X, activation)
+    deltas = [output_delta(Z[-1], target, loss)]
+    for l in range(len(weights) - 2, -1, -1):
+        deltas.insert(0, (deltas[0] @ weights[l + 1]) * h_prime(Z[l]))  # δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ h'(zˡ)
+    weight_grads = [D.T @ a for D, a in zip(deltas, A)]               # ∂L/∂Wˡ = Σₙ δˡ (aˡ⁻¹)ᵀ
+    bias_grads = [D.sum(dim=0) for D in deltas]                       # ∂L/∂bˡ = Σₙ δˡ
+    return Gradients(deltas, weight_grads, bias_grads)
+
+
+# ---------------------------------------------------------------- gradient checking, initialisation, dead units
+
+def numerical_gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, h: float) -> torch.Tensor:
+    """Central differences ``(f(x + h eᵢ) − f(x − h eᵢ)) / 2h`` in ``x``'s own dtype (float32 stays float32)."""
+    x = x.detach().clone()
+    grad, flat = torch.zeros_like(x), x.view(-1)
+    for i in range(flat.numel()):
+        old = flat[i].item()
+        flat[i] = old + h
+        up = f(x)
+        flat[i] = old - h
+        down = f(x)
+        flat[i] = old
+        grad.view(-1)[i] = (up - down) / (2 * h)
+    return grad
+
+
+def gaussian_init_(model: nn.Module, scale: float) -> nn.Module:
+    """Draw every ``Wˡ ~ N(0, scale² / fan_in)`` and set every bias to 0, in place."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Linear):
+                m.weight.normal_(0.0, scale / m.in_features ** 0.5)
+                m.bias.zero_()
+    return model
+
+
+def dead_units(model: nn.Sequential, X: torch.Tensor) -> list[int]:
+    """For each ReLU of ``model``: how many of its units output 0 for every row of ``X``."""
+    counts, x = [], X
+    with torch.no_grad():
+        for layer in model:
+            x = layer(x)
+            if isinstance(layer, nn.ReLU):
+                counts.append(int((x <= 0).all(dim=0).sum()))
+    return counts
+
+
+# ---------------------------------------------------------------- the Hessian and its approximations
+# A network with one output, error summed over examples as in PRML: E = ½ Σ (yₙ − tₙ)² ("sum_squares", y = a),
+# or E = −Σ [tₙ ln yₙ + (1 − tₙ) ln(1 − yₙ)] with yₙ = σ(aₙ) ("logistic"). θ: all parameters, flattened.
+
+def flat_parameters(model: nn.Module) -> torch.Tensor:
+    """All parameters in ``model.parameters()`` order, flattened into one float64 vector ``θ: (P,)``."""
+    return torch.cat([p.detach().double().reshape(-1) for p in model.parameters()])
+
+
+def output_function(model: nn.Module, X: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
+    """``θ ↦ a(θ): (N,)``, the network's (pre-sigmoid) output on ``X`` as a function of ``θ: (P,)``."""
+    names = [n for n, _ in model.named_parameters()]
+    shapes = [p.shape for p in model.parameters()]
+    X = X.double()
+
+    def a(theta: torch.Tensor) -> torch.Tensor:
+        pieces = torch.split(theta, [s.numel() for s in shapes])
+        params = {n: piece.reshape(s) for n, piece, s in zip(names, pieces, shapes)}
+        out = torch.func.functional_call(model, params, (X,))
+        if out.shape[-1] != 1:
+            raise ValueError(f"the Hessian helpers need a network with one output, got {tuple(out.shape)}")
+        return out.reshape(-1)
+    return a
+
+
+def error_function(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> Callable:
+    """``θ ↦ E(θ)``, the summed error of ``model`` on ``(X, t)`` (``loss``: "sum_squares" or "logistic")."""
+    a, t = output_function(model, X), t.double().reshape(-1)
+    if loss == "sum_squares":
+        return lambda theta: 0.5 * ((a(theta) - t) ** 2).sum()
+    if loss == "logistic":  # −[t ln σ(a) + (1−t) ln(1−σ(a))] = softplus(a) − t a, written stably
+        return lambda theta: (F.softplus(a(theta)) - t * a(theta)).sum()
+    raise ValueError(f"loss must be 'sum_squares' or 'logistic', got {loss!r}")
+
+
+def exact_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
+    """``H = ∇∇E: (P, P)`` by autograd (double backprop through every parameter)."""
+    return torch.autograd.functional.hessian(error_function(model, X, t, loss), flat_parameters(model))
+
+
+def _output_curvature(a: torch.Tensor, loss: str) -> torch.Tensor:
+    """``∂²Eₙ/∂aₙ²``: 1 for sum-of-squares, ``yₙ(1 − yₙ)`` for a logistic output."""
+    return torch.ones_like(a) if loss == "sum_squares" else torch.sigmoid(a) * (1 - torch.sigmoid(a))
+
+
+def outer_product_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
+    """``H ≈ Σₙ cₙ bₙ bₙᵀ`` with ``bₙ = ∇θ aₙ`` and ``cₙ = ∂²Eₙ/∂aₙ²`` (1, or ``yₙ(1 − yₙ)``): ``(P, P)``."""
+    error_function(model, X, t, loss)  # validates the loss name
+    a, theta = output_function(model, X), flat_parameters(model)
+    B = torch.func.jacrev(a)(theta)  # row n is bₙᵀ: (N, P)
+    c = _output_curvature(a(theta), loss)
+    return B.T @ (c[:, None] * B)
+
+
+def diagonal_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
+    """The diagonal approximation ``(P,)``: second derivatives backpropagated with the cross terms dropped,
+    ``∂²E/∂zʲ² ≈ h'(zⱼ)² Σₖ wₖⱼ² ∂²E/∂zₖ² + h''(zⱼ) Σₖ wₖⱼ ∂E/∂zₖ`` and ``∂²E/∂wⱼᵢ² ≈ ∂²E/∂zⱼ² aᵢ²``."""
+    weights, biases, activation = layers_of(model)
+    _, h1, h2 = _activation(activation)
+    Z, A = forward(weights, biases, X.double(), activation)
+    a = Z[-1].reshape(-1)
+    t = t.double().reshape(-1)
+    y = a if loss == "sum_squares" else torch.sigmoid(a)
+    D, S = [(y - t)[:, None]], [_output_curvature(a, loss)[:, None]]  # ∂Eₙ/∂aₙ = yₙ − tₙ in both cases
+    for l in range(len(weights) - 2, -1, -1):
+        W = weights[l + 1]
+        S.insert(0, h1(Z[l]) ** 2 * (S[0] @ W ** 2) + h2(Z[l]) * (D[0] @ W))
+        D.insert(0, h1(Z[l]) * (D[0] @ W))
+    parts = []
+    for s, a_prev in zip(S, A):
+        parts += [(s.T @ a_prev ** 2).reshape(-1), s.sum(dim=0)]  # weights (row-major), then biases
+    return torch.cat(parts)
+
+
+def hvp(f: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """``H v`` without forming ``H``: differentiate ``∇f(θ) · v`` once more (double backprop)."""
+    theta = theta.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(theta), theta, create_graph=True)  # keep the graph of the gradient
+    (Hv,) = torch.autograd.grad(g @ v, theta)
+    return Hv
+
+
+def relative_frobenius(approx: torch.Tensor, exact: torch.Tensor) -> float:
+    """``‖approx − exact‖_F / ‖exact‖_F``."""
+    return float(torch.linalg.norm(approx - exact) / torch.linalg.norm(exact))
