@@ -52,7 +52,8 @@ def test_chapter_follows_the_pattern(path):
     source = "\n".join(c.source for c in cells)
     assert "check." in source, "a chapter verifies its derivations with dlbook.check"
     assert "explore(" in source, "a chapter has an experiment widget"
-    assert "{cite}" in "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.search(r"\{cite(:[a-z]+)?\}", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")), \
+        "a chapter cites its sources"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -68,6 +69,8 @@ def test_chapter_is_stored_with_clean_outputs(path):
             assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {})
             if out.output_type == "stream":
                 assert "\r" not in out.text and "it/s" not in out.text, "no progress bars in stored outputs"
+        images = [out.data["image/png"] for out in cell.outputs if "image/png" in out.get("data", {})]
+        assert len(images) == len(set(images)), f"a figure is stored twice in {cell.source[:60]!r}"
     assert "wall time" in "".join(o.get("text", "") for o in code_cells(nb)[-1].outputs)
 
 
