@@ -102,6 +102,8 @@ def autograd(f: Callable[..., torch.Tensor], *inputs: torch.Tensor) -> tuple[tor
     if not isinstance(out, torch.Tensor) or out.numel() != 1:
         raise ValueError(f"f must return a scalar tensor, got {type(out).__name__} "
                          f"{tuple(out.shape) if isinstance(out, torch.Tensor) else ''}")
+    if not out.requires_grad:  # no graph back to the inputs (e.g. a step function): autograd's answer is zero
+        return tuple(torch.zeros_like(x) for x in xs)
     return torch.autograd.grad(out.reshape(()), xs, allow_unused=True, materialize_grads=True)
 
 

@@ -60,6 +60,15 @@ def test_autograd_needs_a_scalar():
         check.autograd(lambda x: x * 2, torch.ones(3))
 
 
+def test_a_function_without_a_graph_has_zero_gradient():
+    step = lambda x: (x > 0).double().sum()  # noqa: E731  piecewise constant: autograd records nothing
+    x = torch.tensor([-1.0, 0.5, 2.0])
+    assert torch.equal(check.autograd(step, x)[0], torch.zeros(3, dtype=torch.float64))
+    check.grad(step, lambda x: torch.zeros_like(x), x, name="step'")
+    with pytest.raises(AssertionError):
+        check.grad(step, lambda x: torch.ones_like(x), x, name="step'")
+
+
 def test_jacobian_of_softmax():
     def manual(z):
         s = torch.softmax(z, 0)
