@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook.mlp import MLP as TorchMLP
-from dlbook.tensor import MLP, SGD, Tensor, cross_entropy, train, unbroadcast
+from dlbook.tensor import Tensor, unbroadcast
+from dlbook.tensor_nn import MLP, SGD, cross_entropy, train
 
 
 def both(*arrays):
@@ -116,3 +117,11 @@ def test_training_lowers_the_loss_and_fits_a_separable_problem():
     assert (model(Tensor(X)).data.argmax(axis=1) == y).mean() > 0.9
     with pytest.raises(ValueError, match="activation must be"):
         MLP([2, 2], "sigmoid")
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        MLP([2])
+    with pytest.raises(TypeError, match="expects a dlbook.mlp.MLP"):
+        MLP.from_torch(torch.nn.Linear(2, 2))
+    with pytest.raises(ValueError, match=r"X of shape \(N, D\) and y of shape \(N,\)"):
+        train(model, X, y[:-1], epochs=1, batch_size=16, lr=0.1)
+    with pytest.raises(ValueError, match="lr > 0"):
+        train(model, X, y, epochs=1, batch_size=16, lr=0.0)
