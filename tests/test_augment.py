@@ -7,22 +7,15 @@ from torch import nn
 
 from dlbook import augment as aug
 
+from helpers import generator as gen
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def images(n=6, h=5, w=7, seed=0, channels=None):
     shape = (n, h, w) if channels is None else (n, channels, h, w)
     return torch.rand(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-
-
-def gen(seed):
-    return torch.Generator().manual_seed(seed)
 
 
 # ------------------------------------------------------------------ translate and random shifts

@@ -10,24 +10,10 @@ from torch.nn import functional as F
 
 from dlbook import normalization as N
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: one thread avoids OpenMP start-up costs on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+from helpers import randn, assert_close
 
 
-def randn(*shape, seed=0, dtype=torch.float64):
-    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
-
-
-def assert_close(a, b, atol=1e-10, rtol=1e-8):
-    assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, a.dtype, b.shape, b.dtype)
-    error = (a - b).abs().max().item() if a.numel() else 0.0
-    assert error <= atol + rtol * b.abs().max().item(), f"max |Δ| = {error:.3g}"
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def grads(module, x, seed=1):
