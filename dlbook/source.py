@@ -20,7 +20,12 @@ class Source:
 
 
 def show_source(obj) -> Source:
-    """The source of a function, class, method or module, with its file and line numbers."""
+    """The source of a function, class, method or module, with its file and line numbers.
+
+    Decorated functions (``@torch.no_grad()``, ``functools.wraps``) show the function the reader
+    wrote, not the decorator's wrapper.
+    """
+    obj = inspect.unwrap(obj)
     try:
         lines, start = inspect.getsourcelines(obj)
         path = Path(inspect.getsourcefile(obj))

@@ -1,6 +1,7 @@
 import pytest
 
 import dlbook
+from dlbook import reparam
 from dlbook import show_source
 
 
@@ -19,3 +20,9 @@ def test_show_source_of_a_method_is_dedented():
 def test_show_source_rejects_what_has_no_source():
     with pytest.raises(TypeError, match="cannot show the source"):
         show_source(42)
+
+
+def test_show_source_of_a_decorated_function_names_its_own_file():
+    src = show_source(reparam.data_dependent_init_)            # wrapped by @torch.no_grad()
+    assert src.where.startswith("dlbook/reparam.py, lines "), src.where
+    assert "def data_dependent_init_(" in src.code
