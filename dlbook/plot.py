@@ -127,6 +127,29 @@ def decision_boundary(model, X: torch.Tensor, y: torch.Tensor, *, ax=None, resol
     return fig
 
 
+def linear_boundary(weight, *, ax=None, span: tuple[float, float] = (-1.2, 1.2), **line_kwargs):
+    """The line ``w1·x1 + w2·x2 + b = 0`` of a linear unit ``weight = (w1, w2, b)``, drawn across ``span``.
+
+    The two end points sit at the ends of ``span`` along the axis the line runs
+    closer to, so steep and flat lines both cross the plot; ``line_kwargs`` go to
+    ``ax.plot`` (colour, width, label). Returns the Figure.
+    """
+    w = torch.as_tensor(weight).detach().cpu().reshape(-1).to(torch.float64)
+    if w.shape != (3,):
+        raise ValueError(f"weight must hold (w1, w2, b), got shape {tuple(torch.as_tensor(weight).shape)}")
+    w1, w2, b = w.tolist()
+    if w1 == 0 and w2 == 0:
+        raise ValueError(f"weight (0, 0, {b:g}) has no line: both input weights are zero")
+    fig, ax = _axis(ax)
+    ends = np.array(span, dtype=float)
+    if abs(w2) >= abs(w1):
+        xs, ys = ends, -(w1 * ends + b) / w2
+    else:
+        xs, ys = -(w2 * ends + b) / w1, ends
+    ax.plot(xs, ys, **line_kwargs)
+    return fig
+
+
 def density_2d(log_density, X: torch.Tensor | None = None, *, ax=None, extent=(-3, 3, -3, 3),
                resolution: int = 150, title: str | None = None):
     """Heatmap of ``exp(log_density(points: (M, 2)) -> (M,))`` over ``extent``, with samples ``X`` on top."""

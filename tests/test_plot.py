@@ -46,3 +46,26 @@ def test_density_2d_and_scatter():
     plt.close(fig)
     with pytest.raises(ValueError, match="differ in length"):
         plot.scatter_classes(torch.zeros(3, 2), torch.zeros(2))
+
+
+@pytest.mark.parametrize("weight", [(1.0, -1.0, 0.2), (3.0, 0.1, -0.5), (0.0, 2.0, 1.0), (-2.0, 0.0, 1.0)])
+def test_linear_boundary_draws_points_on_the_line(weight):
+    fig = plot.linear_boundary(torch.tensor(weight, dtype=torch.float64), span=(-2, 2), color="k", label="boundary")
+    ax = fig.axes[0]
+    (line,) = ax.lines
+    xs, ys = line.get_xdata(), line.get_ydata()
+    w1, w2, b = weight
+    assert len(xs) == 2 and abs(xs[0] - xs[1]) + abs(ys[0] - ys[1]) > 1  # two distinct points
+    for x1, x2 in zip(xs, ys):
+        assert abs(w1 * x1 + w2 * x2 + b) < 1e-12
+    # the flatter coordinate spans exactly the requested range
+    assert sorted(xs if abs(w2) >= abs(w1) else ys) == [-2, 2]
+    assert line.get_label() == "boundary"
+    plt.close(fig)
+
+
+def test_linear_boundary_rejects_weights_without_a_line():
+    with pytest.raises(ValueError, match="no line"):
+        plot.linear_boundary(torch.tensor([0.0, 0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"\(w1, w2, b\)"):
+        plot.linear_boundary(torch.zeros(4))
