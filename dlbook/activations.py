@@ -2,9 +2,9 @@
 
 Every function maps ``x: (*) → (*)`` elementwise and accepts a floating-point
 tensor of any shape. ``<name>_grad(x)`` is the hand-derived derivative
-``h'(x)``; chapter 1 checks each one against autograd and finite differences.
-:class:`Activation` bundles a function, its derivative and torch's built-in, and
-:class:`Elementwise` turns one into a layer.
+``h'(x)``, checked in chapter 1 against autograd and finite differences; ``<name>_grad2``
+is ``h''(x)`` (chapter 2's diagonal Hessian). :class:`Activation` bundles a function, its
+derivatives and torch's built-in, and :class:`Elementwise` turns one into a layer.
 """
 from __future__ import annotations
 
@@ -162,16 +162,54 @@ def softplus_grad(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     return sigmoid(_beta(beta) * _floating(x))
 
 
+# ---------------------------------------------------------------- second derivatives h''
+
+def sigmoid_grad2(x: torch.Tensor) -> torch.Tensor:
+    """σ''(x) = σ'(x)(1 − 2σ(x)): differentiate σ(1 − σ) with σ' = σ(1 − σ)."""
+    s = sigmoid(x)
+    return s * (1 - s) * (1 - 2 * s)
+
+
+def tanh_grad2(x: torch.Tensor) -> torch.Tensor:
+    """tanh''(x) = −2 tanh(x)(1 − tanh²(x)): differentiate 1 − tanh² with tanh' = 1 − tanh²."""
+    t = tanh(x)
+    return -2 * t * (1 - t**2)
+
+
+def relu_grad2(x: torch.Tensor) -> torch.Tensor:
+    """0 everywhere: ReLU is piecewise linear (at 0, where h' jumps, 0 by convention)."""
+    return torch.zeros_like(_floating(x))
+
+
+def leaky_relu_grad2(x: torch.Tensor, negative_slope: float = 0.01) -> torch.Tensor:
+    """0 everywhere, like ReLU: both pieces are linear."""
+    _slope(negative_slope)
+    return torch.zeros_like(_floating(x))
+
+
+def gelu_grad2(x: torch.Tensor) -> torch.Tensor:
+    """(x Φ(x))'' = 2φ(x) + x φ'(x) = φ(x)(2 − x²), since φ'(x) = −x φ(x)."""
+    return normal_pdf(x) * (2 - x**2)
+
+
+def softplus_grad2(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """softplus''(x) = β σ'(βx) = β σ(βx)(1 − σ(βx))."""
+    b = _beta(beta)
+    return b * sigmoid_grad(b * _floating(x))
+
+
 # ---------------------------------------------------------------- bundles
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation ``h``, its hand-derived derivative ``h'`` and torch's built-in ``h`` for reference."""
+    """An activation ``h``, its hand-derived derivative ``h'``, torch's built-in ``h`` for reference and,
+    where it is written out, the second derivative ``h''`` (else ``None``)."""
 
     name: str
     function: Callable[[torch.Tensor], torch.Tensor]
     derivative: Callable[[torch.Tensor], torch.Tensor]
     builtin: Callable[[torch.Tensor], torch.Tensor]
+    second_derivative: Callable[[torch.Tensor], torch.Tensor] | None = None
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return self.function(x)
@@ -179,14 +217,14 @@ class Activation:
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     Activation("step", step, step_grad, lambda x: torch.heaviside(x, torch.zeros((), dtype=x.dtype))),
-    Activation("sigmoid", sigmoid, sigmoid_grad, torch.sigmoid),
-    Activation("tanh", tanh, tanh_grad, torch.tanh),
-    Activation("relu", relu, relu_grad, torch.relu),
-    Activation("leaky_relu", leaky_relu, leaky_relu_grad, F.leaky_relu),
-    Activation("gelu", gelu, gelu_grad, F.gelu),
+    Activation("sigmoid", sigmoid, sigmoid_grad, torch.sigmoid, sigmoid_grad2),
+    Activation("tanh", tanh, tanh_grad, torch.tanh, tanh_grad2),
+    Activation("relu", relu, relu_grad, torch.relu, relu_grad2),
+    Activation("leaky_relu", leaky_relu, leaky_relu_grad, F.leaky_relu, leaky_relu_grad2),
+    Activation("gelu", gelu, gelu_grad, F.gelu, gelu_grad2),
     Activation("gelu_tanh", lambda x: gelu(x, "tanh"), lambda x: gelu_grad(x, "tanh"),
                lambda x: F.gelu(x, approximate="tanh")),
-    Activation("softplus", softplus, softplus_grad, F.softplus),
+    Activation("softplus", softplus, softplus_grad, F.softplus, softplus_grad2),
 )}
 
 

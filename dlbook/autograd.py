@@ -7,7 +7,8 @@ contributions), and return the output. :meth:`Value.backward` visits the graph i
 reverse topological order, found without recursion, so a graph a hundred
 thousand nodes deep works as well as a small one.
 
-The vectorised engine on NumPy arrays is :class:`dlbook.tensor.Tensor`.
+The vectorised engine on NumPy arrays is :class:`dlbook.tensor.Tensor`, also importable from here
+(``from dlbook.autograd import Tensor``), so both engines are found in one place.
 """
 from __future__ import annotations
 
@@ -225,3 +226,12 @@ def draw_graph(root: Value, *, ax=None, digits: int = 3):
     ax.set_ylim(-height / 2, height / 2)
     ax.axis("off")
     return fig
+
+
+def __getattr__(name: str):
+    # ``from dlbook.autograd import Tensor``: dlbook.tensor imports topological_order from this module, so
+    # Tensor is looked up when first asked for instead of imported at the top (which would be circular)
+    if name == "Tensor":
+        from .tensor import Tensor
+        return Tensor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,10 +4,12 @@ of a small network with its diagonal and outer-product (Gauss–Newton) approxim
 Conventions (one row per example): ``Zˡ = Aˡ⁻¹ Wˡᵀ + bˡ`` and ``Aˡ = h(Zˡ)``, with ``A⁰ = X`` and a linear
 output layer ``L``; ``Δˡ = ∂Loss/∂Zˡ``. The column-vector formulas of the chapter,
 ``δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ h'(zˡ)`` and ``∂Loss/∂Wˡ = δˡ (aˡ⁻¹)ᵀ``, become ``Δˡ = (Δˡ⁺¹ Wˡ⁺¹) ⊙ h'(Zˡ)``
-and ``∂Loss/∂Wˡ = (Δˡ)ᵀ Aˡ⁻¹`` (the outer products summed over the rows).
+and ``∂Loss/∂Wˡ = (Δˡ)ᵀ Aˡ⁻¹`` (the outer products summed over the rows). ``h``, ``h'`` and ``h''`` come from
+:mod:`dlbook.activations` (chapter 1).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -15,21 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-# h, h′ and h″ of each activation, written out (h″ is needed by the diagonal Hessian)
-ACTIVATIONS: dict[str, tuple[Callable, Callable, Callable]] = {
-    "identity": (lambda z: z, lambda z: torch.ones_like(z), lambda z: torch.zeros_like(z)),
-    "tanh": (torch.tanh, lambda z: 1 - torch.tanh(z) ** 2,
-             lambda z: -2 * torch.tanh(z) * (1 - torch.tanh(z) ** 2)),
-    "sigmoid": (torch.sigmoid, lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z)),
-                lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z)) * (1 - 2 * torch.sigmoid(z))),
-    "relu": (torch.relu, lambda z: (z > 0).to(z.dtype), lambda z: torch.zeros_like(z)),
-}
-
-
-def _activation(name: str):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
+from . import activations
 
 
 def layers_of(model: nn.Module) -> tuple[list[torch.Tensor], list[torch.Tensor], str]:
@@ -43,7 +31,7 @@ def layers_of(model: nn.Module) -> tuple[list[torch.Tensor], list[torch.Tensor],
 
 def forward(weights, biases, X: torch.Tensor, activation: str = "tanh"):
     """The forward pass, keeping what backprop needs: ``Z = [Z¹, …, Zᴸ]`` and ``A = [A⁰ = X, …, Aᴸ⁻¹]``."""
-    h, _, _ = _activation(activation)
+    h = activations.get(activation).function
     Z, A = [], [X]
     for l, (W, b) in enumerate(zip(weights, biases)):
         if A[-1].shape[-1] != W.shape[1]:
@@ -75,7 +63,7 @@ class Gradients:
 def backprop(weights, biases, X: torch.Tensor, target: torch.Tensor, *, activation: str = "tanh",
              loss: str = "mse") -> Gradients:
     """Every ``Δˡ`` and parameter gradient of ``loss(MLP(X), target)`` by the backward recursion."""
-    _, h_prime, _ = _activation(activation)
+    h_prime = activations.get(activation).derivative
     Z, A = forward(weights, biases, X, activation)
     deltas = [output_delta(Z[-1], target, loss)]
     for l in range(len(weights) - 2, -1, -1):
@@ -85,22 +73,7 @@ def backprop(weights, biases, X: torch.Tensor, target: torch.Tensor, *, activati
     return Gradients(deltas, weight_grads, bias_grads)
 
 
-# ---------------------------------------------------------------- gradient checking, initialisation, dead units
-
-def numerical_gradient(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, h: float) -> torch.Tensor:
-    """Central differences ``(f(x + h eᵢ) − f(x − h eᵢ)) / 2h`` in ``x``'s own dtype (float32 stays float32)."""
-    x = x.detach().clone()
-    grad, flat = torch.zeros_like(x), x.view(-1)
-    for i in range(flat.numel()):
-        old = flat[i].item()
-        flat[i] = old + h
-        up = f(x)
-        flat[i] = old - h
-        down = f(x)
-        flat[i] = old
-        grad.view(-1)[i] = (up - down) / (2 * h)
-    return grad
-
+# ---------------------------------------------------------------- initialisation, dead units
 
 def gaussian_init_(model: nn.Module, scale: float) -> nn.Module:
     """Draw every ``Wˡ ~ N(0, scale² / fan_in)`` and set every bias to 0, in place."""
@@ -126,6 +99,14 @@ def dead_units(model: nn.Sequential, X: torch.Tensor) -> list[int]:
 # ---------------------------------------------------------------- the Hessian and its approximations
 # A network with one output, error summed over examples as in PRML: E = ½ Σ (yₙ − tₙ)² ("sum_squares", y = a),
 # or E = −Σ [tₙ ln yₙ + (1 − tₙ) ln(1 − yₙ)] with yₙ = σ(aₙ) ("logistic"). θ: all parameters, flattened.
+LOSSES = ("sum_squares", "logistic")
+
+
+def _check_loss(loss: str) -> str:
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be 'sum_squares' or 'logistic', got {loss!r}")
+    return loss
+
 
 def flat_parameters(model: nn.Module) -> torch.Tensor:
     """All parameters in ``model.parameters()`` order, flattened into one float64 vector ``θ: (P,)``."""
@@ -148,14 +129,17 @@ def output_function(model: nn.Module, X: torch.Tensor) -> Callable[[torch.Tensor
     return a
 
 
+def example_errors(a: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
+    """``Eₙ`` of every example from its output ``a: (N,)`` and target ``t: (N,)`` → ``(N,)``."""
+    if _check_loss(loss) == "sum_squares":
+        return 0.5 * (a - t) ** 2
+    return F.softplus(a) - t * a  # −[t ln σ(a) + (1−t) ln(1−σ(a))] = softplus(a) − t a, written stably
+
+
 def error_function(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> Callable:
-    """``θ ↦ E(θ)``, the summed error of ``model`` on ``(X, t)`` (``loss``: "sum_squares" or "logistic")."""
-    a, t = output_function(model, X), t.double().reshape(-1)
-    if loss == "sum_squares":
-        return lambda theta: 0.5 * ((a(theta) - t) ** 2).sum()
-    if loss == "logistic":  # −[t ln σ(a) + (1−t) ln(1−σ(a))] = softplus(a) − t a, written stably
-        return lambda theta: (F.softplus(a(theta)) - t * a(theta)).sum()
-    raise ValueError(f"loss must be 'sum_squares' or 'logistic', got {loss!r}")
+    """``θ ↦ E(θ) = Σₙ Eₙ``, the summed error of ``model`` on ``(X, t)`` (``loss``: "sum_squares" or "logistic")."""
+    a, t, loss = output_function(model, X), t.double().reshape(-1), _check_loss(loss)
+    return lambda theta: example_errors(a(theta), t, loss).sum()
 
 
 def exact_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
@@ -165,36 +149,73 @@ def exact_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str)
 
 def _output_curvature(a: torch.Tensor, loss: str) -> torch.Tensor:
     """``∂²Eₙ/∂aₙ²``: 1 for sum-of-squares, ``yₙ(1 − yₙ)`` for a logistic output."""
-    return torch.ones_like(a) if loss == "sum_squares" else torch.sigmoid(a) * (1 - torch.sigmoid(a))
+    return torch.ones_like(a) if _check_loss(loss) == "sum_squares" else torch.sigmoid(a) * (1 - torch.sigmoid(a))
 
 
 def outer_product_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
     """``H ≈ Σₙ cₙ bₙ bₙᵀ`` with ``bₙ = ∇θ aₙ`` and ``cₙ = ∂²Eₙ/∂aₙ²`` (1, or ``yₙ(1 − yₙ)``): ``(P, P)``."""
-    error_function(model, X, t, loss)  # validates the loss name
+    _check_loss(loss)
     a, theta = output_function(model, X), flat_parameters(model)
     B = torch.func.jacrev(a)(theta)  # row n is bₙᵀ: (N, P)
     c = _output_curvature(a(theta), loss)
     return B.T @ (c[:, None] * B)
 
 
+def preactivation_derivatives(model: nn.Module, X: torch.Tensor, t: torch.Tensor,
+                              loss: str) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """By autograd, for every layer ``l`` and example ``n``: ``∂Eₙ/∂zˡ: (N, d_l)`` and the full
+    ``∂²Eₙ/∂zˡ∂zˡ: (N, d_l, d_l)``, cross terms included (the reference for the diagonal approximation)."""
+    weights, _, _ = layers_of(model)
+    if weights[-1].shape[0] != 1:
+        raise ValueError(f"the Hessian helpers need a network with one output, got {weights[-1].shape[0]}")
+    _check_loss(loss)
+    layers, t = list(copy.deepcopy(model).double()), t.double().reshape(-1)
+    deltas, hessians = [], []
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, nn.Linear):
+            continue
+        with torch.no_grad():
+            Z = nn.Sequential(*layers[: i + 1])(X.double())  # zˡ of every example: (N, d_l)
+
+        def E(Z, tail=nn.Sequential(*layers[i + 1:])):  # Σₙ Eₙ as a function of the zˡ of every example
+            return example_errors(tail(Z).reshape(-1), t, loss).sum()
+
+        H = torch.autograd.functional.hessian(E, Z)  # (N, d, N, d): zero between two different examples
+        n = torch.arange(len(Z))
+        deltas.append(torch.func.grad(E)(Z))
+        hessians.append(H[n, :, n, :])  # each example with itself: (N, d, d)
+    return deltas, hessians
+
+
+def diagonal_from_curvatures(S: list[torch.Tensor], A: list[torch.Tensor]) -> torch.Tensor:
+    """The Hessian's diagonal ``(P,)`` in ``parameters()`` order from ``Sˡ = ∂²Eₙ/∂(zˡⱼ)²: (N, d_l)`` and the
+    layer inputs ``Aˡ⁻¹: (N, d_{l-1})``: ``∂²E/∂(wˡⱼᵢ)² = Σₙ Sˡₙⱼ (aˡ⁻¹ₙᵢ)²`` and ``∂²E/∂(bˡⱼ)² = Σₙ Sˡₙⱼ``."""
+    if len(S) != len(A):
+        raise ValueError(f"one curvature per layer input is needed, got {len(S)} curvatures and {len(A)} inputs")
+    parts = []
+    for s, a_prev in zip(S, A):
+        parts += [(s.T @ a_prev ** 2).reshape(-1), s.sum(dim=0)]  # weights (row-major), then biases
+    return torch.cat(parts)
+
+
 def diagonal_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
     """The diagonal approximation ``(P,)``: second derivatives backpropagated with the cross terms dropped,
     ``∂²E/∂zʲ² ≈ h'(zⱼ)² Σₖ wₖⱼ² ∂²E/∂zₖ² + h''(zⱼ) Σₖ wₖⱼ ∂E/∂zₖ`` and ``∂²E/∂wⱼᵢ² ≈ ∂²E/∂zⱼ² aᵢ²``."""
     weights, biases, activation = layers_of(model)
-    _, h1, h2 = _activation(activation)
+    act = activations.get(activation)
+    if act.second_derivative is None:
+        raise ValueError(f"the diagonal Hessian needs h'', which dlbook.activations does not give for {activation!r}")
+    h1, h2 = act.derivative, act.second_derivative
     Z, A = forward(weights, biases, X.double(), activation)
     a = Z[-1].reshape(-1)
     t = t.double().reshape(-1)
-    y = a if loss == "sum_squares" else torch.sigmoid(a)
+    y = a if _check_loss(loss) == "sum_squares" else torch.sigmoid(a)
     D, S = [(y - t)[:, None]], [_output_curvature(a, loss)[:, None]]  # ∂Eₙ/∂aₙ = yₙ − tₙ in both cases
     for l in range(len(weights) - 2, -1, -1):
         W = weights[l + 1]
         S.insert(0, h1(Z[l]) ** 2 * (S[0] @ W ** 2) + h2(Z[l]) * (D[0] @ W))
         D.insert(0, h1(Z[l]) * (D[0] @ W))
-    parts = []
-    for s, a_prev in zip(S, A):
-        parts += [(s.T @ a_prev ** 2).reshape(-1), s.sum(dim=0)]  # weights (row-major), then biases
-    return torch.cat(parts)
+    return diagonal_from_curvatures(S, A)
 
 
 def hvp(f: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor, v: torch.Tensor) -> torch.Tensor:

@@ -76,9 +76,14 @@ def close(actual, expected, *, name: str = "value", against: str = "the referenc
     return CheckResult(name, against, worst_abs, worst_rel, atol, rtol)
 
 
-def finite_differences(f: Callable[..., torch.Tensor], *inputs: torch.Tensor, eps: float = 1e-6) -> tuple[torch.Tensor, ...]:
-    """Central differences ``(f(x + εe_i) − f(x − εe_i)) / 2ε`` of a scalar ``f``, in float64."""
-    xs = [_as_float64(x).clone() for x in inputs]
+def finite_differences(f: Callable[..., torch.Tensor], *inputs: torch.Tensor, eps: float = 1e-6,
+                       dtype: torch.dtype = torch.float64) -> tuple[torch.Tensor, ...]:
+    """Central differences ``(f(x + εe_i) − f(x − εe_i)) / 2ε`` of a scalar ``f``: one gradient per input,
+    of the input's shape. The inputs are perturbed and ``f`` evaluated in ``dtype`` (float64 unless asked
+    otherwise, e.g. ``torch.float32`` to see what single precision does to the estimate)."""
+    if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise TypeError(f"dtype must be a floating-point torch.dtype, got {dtype!r}")
+    xs = [_as_float64(x).to(dtype).clone() for x in inputs]
     grads = []
     for x in xs:
         g = torch.zeros_like(x)

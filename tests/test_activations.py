@@ -54,6 +54,44 @@ def test_derivative_at_zero_follows_pytorch(name):
     torch.testing.assert_close(A.ACTIVATIONS[name].derivative(zero), builtin_grad(name, zero))
 
 
+def builtin_second_derivative(name, x):
+    """h''(x) of torch's built-in activation, by differentiating its autograd derivative once more."""
+    x = x.clone().requires_grad_(True)
+    (first,) = torch.autograd.grad(BUILTIN_MODULES[name]()(x).sum(), x, create_graph=True)
+    if not first.requires_grad:  # piecewise-linear: the derivative has no graph back to x, h'' = 0
+        return torch.zeros_like(x)
+    (second,) = torch.autograd.grad(first.sum(), x)
+    return second
+
+
+WITH_SECOND = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softplus"]
+
+
+@pytest.mark.parametrize("name", WITH_SECOND)
+def test_second_derivatives_match_autograd_of_the_builtins(name):
+    x = torch.cat([torch.linspace(-8, 8, 161, dtype=torch.float64), torch.tensor([1e-3, -1e-3], dtype=torch.float64)])
+    torch.testing.assert_close(A.ACTIVATIONS[name].second_derivative(x), builtin_second_derivative(name, x),
+                               atol=1e-12, rtol=1e-10)
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.sampled_from(["sigmoid", "tanh"]), seed=st.integers(0, 2**16))
+def test_sigmoid_and_tanh_second_derivatives_on_random_inputs(name, seed):
+    x = 3 * torch.randn(7, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    torch.testing.assert_close(A.ACTIVATIONS[name].second_derivative(x), builtin_second_derivative(name, x),
+                               atol=1e-12, rtol=1e-10)
+    assert A.ACTIVATIONS[name].second_derivative(torch.zeros(1, dtype=torch.float64)).item() == 0.0  # h'' is odd
+
+
+def test_second_derivative_is_absent_only_where_not_written_out():
+    assert {n for n, a in A.ACTIVATIONS.items() if a.second_derivative is None} == {"step", "gelu_tanh"}
+    x = torch.linspace(-3, 3, 61, dtype=torch.float64)
+    xg = x.clone().requires_grad_(True)
+    (first,) = torch.autograd.grad(F.softplus(xg, beta=2.5, threshold=1e9).sum(), xg, create_graph=True)
+    (second,) = torch.autograd.grad(first.sum(), xg)
+    torch.testing.assert_close(A.softplus_grad2(x, beta=2.5), second)
+
+
 def test_step_values_and_zero_derivative_away_from_zero():
     x = torch.tensor([-2.0, -1e-9, 0.0, 1e-9, 3.0], dtype=torch.float64)
     assert A.step(x).tolist() == [0.0, 0.0, 0.0, 1.0, 1.0]

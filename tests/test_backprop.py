@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.nn import functional as F
 
+from dlbook import activations
 from dlbook import backprop as bp
 from dlbook.mlp import MLP
 
@@ -23,7 +24,8 @@ def torch_reference(model, X, T, loss):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.integers(1, 5), min_size=1, max_size=3), st.sampled_from(["tanh", "sigmoid", "relu"]),
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=3),
+       st.sampled_from(["tanh", "sigmoid", "relu", "leaky_relu", "gelu", "softplus"]),
        st.sampled_from(["mse", "cross_entropy"]), st.integers(1, 6), st.integers(0, 1000))
 def test_backprop_matches_autograd(hidden, activation, loss, n, seed):
     torch.manual_seed(seed)
@@ -41,7 +43,7 @@ def test_bad_input():
     W, b, _ = bp.layers_of(MLP(3, [4], 2))
     with pytest.raises(ValueError, match="layer 1 expects 3 inputs"):
         bp.forward(W, b, torch.randn(5, 2, dtype=torch.float64))
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
         bp.backprop(W, b, torch.randn(5, 3, dtype=torch.float64), torch.randn(5, 2), activation="swish")
     with pytest.raises(ValueError, match="loss must be 'mse' or 'cross_entropy'"):
         bp.output_delta(torch.randn(5, 2), torch.randn(5, 2), "hinge")
@@ -50,17 +52,25 @@ def test_bad_input():
     model = MLP(2, [3], 2)
     with pytest.raises(ValueError, match="one output"):
         bp.exact_hessian(model, torch.randn(4, 2), torch.randn(4), "sum_squares")
-    with pytest.raises(ValueError, match="'sum_squares' or 'logistic'"):
-        bp.outer_product_hessian(MLP(2, [3], 1), torch.randn(4, 2), torch.randn(4), "mse")
+    with pytest.raises(ValueError, match="one output"):
+        bp.preactivation_derivatives(model, torch.randn(4, 2), torch.randn(4), "sum_squares")
+    for helper in (bp.error_function, bp.outer_product_hessian, bp.diagonal_hessian, bp.preactivation_derivatives):
+        with pytest.raises(ValueError, match="'sum_squares' or 'logistic'"):
+            helper(MLP(2, [3], 1), torch.randn(4, 2), torch.randn(4), "mse")
+    stepped = MLP(2, [3], 1, activation="step")
+    with pytest.raises(ValueError, match="needs h''"):
+        bp.diagonal_hessian(stepped, torch.randn(4, 2), torch.randn(4), "sum_squares")
+    with pytest.raises(ValueError, match="one curvature per layer input"):
+        bp.diagonal_from_curvatures([torch.ones(4, 3)], [torch.ones(4, 2), torch.ones(4, 3)])
 
 
-def test_numerical_gradient_keeps_the_dtype_and_converges():
-    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
-    exact = torch.cos(x) * x + torch.sin(x)
-    g = bp.numerical_gradient(lambda v: (torch.sin(v) * v).sum(), x, h=1e-5)
-    assert g.dtype == torch.float64 and torch.allclose(g, exact, atol=1e-9)
-    g32 = bp.numerical_gradient(lambda v: (torch.sin(v) * v).sum(), x.float(), h=1e-2)
-    assert g32.dtype == torch.float32 and torch.allclose(g32.double(), exact, atol=1e-3)
+def test_the_activations_come_from_the_activations_module():
+    assert not hasattr(bp, "ACTIVATIONS") and not hasattr(bp, "numerical_gradient")  # one copy of each
+    torch.manual_seed(0)
+    W, b, _ = bp.layers_of(MLP(3, [4], 2, activation="sigmoid").double())
+    X = torch.randn(5, 3, dtype=torch.float64)
+    Z, A = bp.forward(W, b, X, "sigmoid")
+    torch.testing.assert_close(A[1], activations.sigmoid(Z[0]), rtol=0, atol=0)
 
 
 def test_gaussian_init_and_dead_units():
@@ -78,9 +88,9 @@ def test_gaussian_init_and_dead_units():
     assert bp.dead_units(model, X)[0] == 7
 
 
-def hessian_problem(hidden, loss, seed=0):
+def hessian_problem(hidden, loss, seed=0, activation="tanh"):
     torch.manual_seed(seed)
-    model = MLP(2, hidden, 1, activation="tanh").double()
+    model = MLP(2, hidden, 1, activation=activation).double()
     X = torch.randn(15, 2, dtype=torch.float64)
     t = torch.randn(15, dtype=torch.float64)
     return model, X, (t if loss == "sum_squares" else (t > 0).double())
@@ -112,17 +122,80 @@ def test_outer_product_is_the_hessian_minus_the_residual_term(loss):
 
 
 @pytest.mark.parametrize("loss", ["sum_squares", "logistic"])
-def test_diagonal_approximation(loss):
-    # one hidden layer, one output: no cross terms are dropped, so the diagonal is exact
-    model, X, t = hessian_problem([4], loss)
-    torch.testing.assert_close(bp.diagonal_hessian(model, X, t, loss), bp.exact_hessian(model, X, t, loss).diag())
-    # two hidden layers: the last layer's entries stay exact, the first layer's are approximate
+def test_preactivation_derivatives_match_a_per_example_reference(loss):
+    model, X, t = hessian_problem([4, 3], loss, seed=2)
+    deltas, hessians = bp.preactivation_derivatives(model, X, t, loss)
+    assert [tuple(H.shape) for H in hessians] == [(15, 4, 4), (15, 3, 3), (15, 1, 1)]
+    # first derivatives: the chapter's backprop with F.mse_loss (mean over N, one output) has δ = 2 (a − t) / N
+    W, b, _ = bp.layers_of(model)
+    if loss == "sum_squares":
+        for mine, ref in zip(deltas, bp.backprop(W, b, X, t[:, None], activation="tanh", loss="mse").deltas):
+            torch.testing.assert_close(mine, ref * len(X) / 2)
+    Z, _ = bp.forward(W, b, X, "tanh")
+    a = Z[-1].reshape(-1)
+    y = a if loss == "sum_squares" else torch.sigmoid(a)
+    torch.testing.assert_close(deltas[-1].reshape(-1), y - t)
+    torch.testing.assert_close(hessians[-1].reshape(-1), torch.ones_like(a) if loss == "sum_squares" else y * (1 - y))
+    # second derivatives: one example at a time, through the network from layer 1's pre-activations
+    def E_n(z1, n):
+        a_n = torch.tanh(torch.tanh(z1) @ W[1].T + b[1]) @ W[2].T + b[2]
+        return bp.example_errors(a_n.reshape(-1), t[n:n + 1], loss).sum()
+    for n in (0, 7, 14):
+        torch.testing.assert_close(hessians[0][n], torch.autograd.functional.hessian(lambda z: E_n(z, n), Z[0][n]))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("loss", ["sum_squares", "logistic"])
+def test_second_derivatives_backpropagate_with_the_cross_terms(activation, loss):
+    """Eq. backprop-diag-exact: ∂²Eₙ/∂zⱼ² = h'(zⱼ)² Σₖₖ' wₖⱼ wₖ'ⱼ ∂²Eₙ/∂zₖ∂zₖ' + h''(zⱼ) Σₖ wₖⱼ ∂Eₙ/∂zₖ."""
+    model, X, t = hessian_problem([4, 3, 3], loss, seed=3, activation=activation)
+    W, b, _ = bp.layers_of(model)
+    Z, _ = bp.forward(W, b, X, activation)
+    deltas, hessians = bp.preactivation_derivatives(model, X, t, loss)
+    h = activations.get(activation)
+    for l in range(len(W) - 1):
+        cross = torch.einsum("nkm,kj,mj->nj", hessians[l + 1], W[l + 1], W[l + 1])  # Σₖₖ' wₖⱼ wₖ'ⱼ Hₖₖ'
+        formula = h.derivative(Z[l]) ** 2 * cross + h.second_derivative(Z[l]) * (deltas[l + 1] @ W[l + 1])
+        torch.testing.assert_close(formula, hessians[l].diagonal(dim1=1, dim2=2), rtol=1e-9, atol=1e-12)
+        # without the h'' term the formula is off by far more than the tolerance: the check can fail
+        assert (h.derivative(Z[l]) ** 2 * cross - hessians[l].diagonal(dim1=1, dim2=2)).abs().max() > 1e-5
+
+
+@pytest.mark.parametrize("loss", ["sum_squares", "logistic"])
+def test_exact_curvatures_give_the_exact_diagonal(loss):
+    """Eq. backprop-diag-weight: ∂²E/∂wⱼᵢ² = Σₙ ∂²Eₙ/∂zⱼ² aᵢ², on every layer, in parameters() order."""
     model, X, t = hessian_problem([4, 3], loss, seed=1)
+    W, b, _ = bp.layers_of(model)
+    _, A = bp.forward(W, b, X, "tanh")
+    _, hessians = bp.preactivation_derivatives(model, X, t, loss)
+    S = [H.diagonal(dim1=1, dim2=2) for H in hessians]
+    exact = bp.exact_hessian(model, X, t, loss).diag()
+    torch.testing.assert_close(bp.diagonal_from_curvatures(S, A), exact, rtol=1e-9, atol=1e-12)
+    with_cross_terms = [H.sum(dim=2) for H in hessians]  # Σₖ ∂²Eₙ/∂zⱼ∂zₖ instead of ∂²Eₙ/∂zⱼ²: must not match
+    assert bp.relative_frobenius(bp.diagonal_from_curvatures(with_cross_terms, A), exact) > 1e-2
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("loss", ["sum_squares", "logistic"])
+def test_diagonal_approximation(loss, activation):
+    # one hidden layer, one output: no cross terms are dropped, so the diagonal is exact
+    model, X, t = hessian_problem([4], loss, activation=activation)
+    torch.testing.assert_close(bp.diagonal_hessian(model, X, t, loss), bp.exact_hessian(model, X, t, loss).diag())
+    # two hidden layers: layers 2 and 3 are exact; layer 1 is what dropping layer 2's cross terms k ≠ k' gives
+    model, X, t = hessian_problem([4, 3], loss, seed=1, activation=activation)
     approx, exact = bp.diagonal_hessian(model, X, t, loss), bp.exact_hessian(model, X, t, loss).diag()
-    n_last = 3 + 1
-    torch.testing.assert_close(approx[-n_last:], exact[-n_last:])
     n_first = 2 * 4 + 4
-    assert not torch.allclose(approx[:n_first], exact[:n_first], rtol=1e-3, atol=1e-6)
+    torch.testing.assert_close(approx[n_first:], exact[n_first:])
+    W, b, _ = bp.layers_of(model)
+    Z, A = bp.forward(W, b, X, activation)
+    deltas, hessians = bp.preactivation_derivatives(model, X, t, loss)  # autograd, independent of the recursion
+    h = activations.get(activation)
+    S2 = hessians[1].diagonal(dim1=1, dim2=2)  # only the diagonal of layer 2's per-example Hessians
+    S1 = h.derivative(Z[0]) ** 2 * (S2 @ W[1] ** 2) + h.second_derivative(Z[0]) * (deltas[1] @ W[1])
+    dropped = bp.diagonal_from_curvatures([S1, S2, hessians[2].diagonal(dim1=1, dim2=2)], A)
+    torch.testing.assert_close(approx, dropped, rtol=1e-9, atol=1e-12)
+    # ... and that is a real approximation: layer 1 is clearly off the exact diagonal
+    assert bp.relative_frobenius(approx[:n_first], exact[:n_first]) > 1e-2
 
 
 def test_hessian_vector_product_by_double_backprop():

@@ -55,6 +55,24 @@ def test_finite_differences_of_a_quadratic_are_exact():
     assert torch.allclose(g, (A + A.T) @ x, atol=1e-8)
 
 
+def test_finite_differences_in_a_chosen_dtype_keep_it_and_converge():
+    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
+    exact = torch.cos(x) * x + torch.sin(x)
+    f = lambda v: (torch.sin(v) * v).sum()  # noqa: E731
+    (g,) = check.finite_differences(f, x, eps=1e-5)
+    assert g.dtype == torch.float64 and torch.allclose(g, exact, atol=1e-9)
+    (g32,) = check.finite_differences(f, x, eps=1e-2, dtype=torch.float32)
+    assert g32.dtype == torch.float32 and torch.allclose(g32.double(), exact, atol=1e-3)
+    seen = []
+    check.finite_differences(lambda v: seen.append(v.dtype) or f(v), x, dtype=torch.float32)
+    assert set(seen) == {torch.float32}, "f is evaluated in the requested precision"
+    # in float32 a tiny step is swamped by round-off; in float64 it is not
+    (g32_tiny,) = check.finite_differences(f, x, eps=1e-6, dtype=torch.float32)
+    assert check.relative_error(g32_tiny, exact) > 1e-3 > 1e-8 > check.relative_error(check.finite_differences(f, x)[0], exact)
+    with pytest.raises(TypeError, match="floating-point torch.dtype"):
+        check.finite_differences(f, x, dtype=torch.int64)
+
+
 def test_autograd_needs_a_scalar():
     with pytest.raises(ValueError, match="scalar"):
         check.autograd(lambda x: x * 2, torch.ones(3))
