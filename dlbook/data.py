@@ -119,6 +119,46 @@ def noisy_sine(n: int = 100, noise: float = 0.1, *, low: float = 0.0, high: floa
     return x.float(), y.float()
 
 
+def line_with_outliers(n: int = 100, fraction: float = 0.1, noise: float = 0.3, *, seed: int = 0):
+    """The line ``t = 2x + 1 + ε``, ``ε ~ N(0, noise²)``, ``x ~ U(0, 3)``, with a ``fraction`` of outliers.
+
+    The outliers sit where they pull hardest on a least-squares line: far along the x axis
+    (``x ~ U(2.2, 3)``) and far below the line (``t ~ N(−2, 0.5²)``). Returns ``X: (n, 1)``,
+    ``y: (n, 1)`` float32 and ``is_outlier: (n,)`` bool, in random order.
+    """
+    _check_count(n)
+    _check_noise(noise)
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction must lie in [0, 1] (the share of outliers), got {fraction}")
+    gen = torch.Generator().manual_seed(seed)
+    x = 3 * torch.rand(n, 1, generator=gen)
+    t = 2 * x + 1 + noise * torch.randn(n, 1, generator=gen)
+    n_out = int(round(fraction * n))
+    bad = torch.randperm(n, generator=gen)[:n_out]
+    x[bad] = 2.2 + 0.8 * torch.rand(n_out, 1, generator=gen)        # far along the x axis ...
+    t[bad] = -2 + 0.5 * torch.randn(n_out, 1, generator=gen)        # ... and far below the line
+    is_outlier = torch.zeros(n, dtype=torch.bool)
+    is_outlier[bad] = True
+    return x.float(), t.float(), is_outlier
+
+
+def inverse_problem(n: int = 1000, noise: float = 0.1, *, seed: int = 0):
+    """Bishop's (1994) inverse problem: ``t ~ U(0, 1)``, ``x = t + 0.3 sin(2πt) + ε``, ``ε ~ U(−noise, noise)``.
+
+    The forward map t → x is a function; the inverse x → t is not: for x in the middle
+    of the range there are three values of t. Returns ``X: (n, 1)`` (the inputs x) and
+    ``y: (n, 1)`` (the targets t), float32, sorted by x.
+    """
+    _check_count(n)
+    if not noise >= 0:
+        raise ValueError(f"noise must be a non-negative half-width, got {noise}")
+    gen = torch.Generator().manual_seed(seed)
+    t = torch.rand(n, 1, generator=gen)
+    x = t + 0.3 * torch.sin(2 * math.pi * t) + noise * (2 * torch.rand(n, 1, generator=gen) - 1)
+    order = x[:, 0].argsort()
+    return x[order].float(), t[order].float()
+
+
 def split(X: torch.Tensor, y: torch.Tensor, test_fraction: float = 0.2, *, seed: int = 0):
     """Shuffle and split into ``(X_train, y_train), (X_test, y_test)``."""
     if len(X) != len(y):

@@ -13,7 +13,8 @@ import torch
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
+def reduce_loss(loss: torch.Tensor, reduction: str) -> torch.Tensor:
+    """Per-sample ``loss`` → its mean or sum (a scalar), or itself for ``"none"``, as ``torch.nn.functional`` does."""
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -85,7 +86,7 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing}")
     if input.ndim == 1:  # one unbatched sample
         loss = cross_entropy(input[None], target[None], reduction="none", label_smoothing=label_smoothing)
-        return _reduce(loss[0], reduction)
+        return reduce_loss(loss[0], reduction)
     if input.ndim != 2 or input.shape[1] == 0:
         raise ValueError(f"input must be (N, C) logits with C ≥ 1, got shape {tuple(input.shape)}")
     n, c = input.shape
@@ -109,7 +110,7 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
     if label_smoothing:
         probs = (1 - label_smoothing) * probs + label_smoothing / c
     loss = -(probs * log_probs).sum(dim=1)                     # (N,)
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)
 
 
 def binary_cross_entropy_with_logits(input: torch.Tensor, target: torch.Tensor, *,
@@ -123,7 +124,7 @@ def binary_cross_entropy_with_logits(input: torch.Tensor, target: torch.Tensor, 
     if ((target < 0) | (target > 1)).any():
         raise ValueError("binary cross-entropy targets must lie in [0, 1]")
     loss = (1 - target) * input + softplus(-input)
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)
 
 
 def gaussian_nll(input: torch.Tensor, target: torch.Tensor, var, *, full: bool = False,
@@ -142,19 +143,19 @@ def gaussian_nll(input: torch.Tensor, target: torch.Tensor, var, *, full: bool =
     loss = 0.5 * (torch.log(var) + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)
 
 
 def mse(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     """Squared error ``(y − t)²`` (Gaussian noise), like ``F.mse_loss``. Same-shape tensors."""
     _check_pair(input, target, "mse")
-    return _reduce((input - target) ** 2, reduction)
+    return reduce_loss((input - target) ** 2, reduction)
 
 
 def mae(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
     """Absolute error ``|y − t|`` (Laplace noise), like ``F.l1_loss``. Same-shape tensors."""
     _check_pair(input, target, "mae")
-    return _reduce((input - target).abs(), reduction)
+    return reduce_loss((input - target).abs(), reduction)
 
 
 def huber(input: torch.Tensor, target: torch.Tensor, *, delta: float = 1.0, reduction: str = "mean") -> torch.Tensor:
@@ -167,7 +168,7 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, delta: float = 1.0, redu
         raise ValueError(f"delta must be positive, got {delta}")
     r = (input - target).abs()
     loss = torch.where(r < delta, 0.5 * r ** 2, delta * (r - 0.5 * delta))
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)
 
 
 def hinge(input: torch.Tensor, target: torch.Tensor, *, margin: float = 1.0, reduction: str = "mean") -> torch.Tensor:
@@ -178,7 +179,7 @@ def hinge(input: torch.Tensor, target: torch.Tensor, *, margin: float = 1.0, red
     _check_pair(input, target, "hinge")
     if not ((target == 1) | (target == -1)).all():
         raise ValueError("hinge targets must be −1 or +1 (map 0/1 labels with 2·t − 1)")
-    return _reduce(torch.relu(margin - target * input), reduction)
+    return reduce_loss(torch.relu(margin - target * input), reduction)
 
 
 def multiclass_hinge(input: torch.Tensor, target: torch.Tensor, *, margin: float = 1.0, p: int = 1,
@@ -203,4 +204,4 @@ def multiclass_hinge(input: torch.Tensor, target: torch.Tensor, *, margin: float
     violations = torch.relu(margin - correct + input) ** p           # (N, C)
     others = torch.ones_like(input).scatter_(1, target.long()[:, None], 0.0)  # drop k = t
     loss = (violations * others).sum(dim=1) / c
-    return _reduce(loss, reduction)
+    return reduce_loss(loss, reduction)

@@ -6,7 +6,8 @@ and log standard deviations ``a^σ`` of K Gaussian components,
     p(t | x) = Σ_k π_k(x) N(t | μ_k(x), σ_k(x)²),   π = softmax(a^π),  σ = exp(a^σ),
 
 and is trained by minimising the negative log of that mixture, computed with
-log-sum-exp. Targets are one-dimensional, as in Bishop's inverse problem.
+log-sum-exp. Targets are one-dimensional, as in Bishop's inverse problem
+(``dlbook.data.inverse_problem``).
 """
 from __future__ import annotations
 
@@ -16,26 +17,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .losses import _reduce, log_softmax, logsumexp
+from .losses import log_softmax, logsumexp, reduce_loss
 from .mlp import MLP
-
-
-def inverse_problem(n: int = 1000, noise: float = 0.1, *, seed: int = 0):
-    """Bishop's inverse problem: ``t ~ U(0, 1)``, ``x = t + 0.3 sin(2πt) + ε``, ``ε ~ U(−noise, noise)``.
-
-    The forward map t → x is a function; the inverse x → t is not: for x in the middle
-    of the range there are three values of t. Returns ``X: (n, 1)`` (the inputs x) and
-    ``y: (n, 1)`` (the targets t), sorted by x.
-    """
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be a non-negative half-width, got {noise}")
-    gen = torch.Generator().manual_seed(seed)
-    t = torch.rand(n, 1, generator=gen)
-    x = t + 0.3 * torch.sin(2 * math.pi * t) + noise * (2 * torch.rand(n, 1, generator=gen) - 1)
-    order = x[:, 0].argsort()
-    return x[order], t[order]
 
 
 class MDN(nn.Module):
@@ -107,7 +90,7 @@ def mixture_nll(logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor, tar
         target = target[:, 0]
     if target.ndim != 1:
         raise ValueError(f"target must be (N,) or (N, 1) (one-dimensional targets), got {tuple(target.shape)}")
-    return _reduce(-log_prob(logits, mu, sigma, target), reduction)
+    return reduce_loss(-log_prob(logits, mu, sigma, target), reduction)
 
 
 def mdn_loss(output: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:

@@ -1,4 +1,5 @@
 import gzip
+import math
 import struct
 import urllib.error
 
@@ -42,7 +43,49 @@ def test_noisy_sine_is_sorted_regression_data():
     assert torch.allclose(y, torch.sin(2 * torch.pi * X), atol=1e-6)
 
 
+def test_inverse_problem_is_the_forward_map_read_backwards():
+    X, y = data.inverse_problem(500, noise=0.1, seed=3)
+    assert X.shape == y.shape == (500, 1) and X.dtype == y.dtype == torch.float32
+    assert (X[1:] >= X[:-1]).all()
+    residual = X - (y + 0.3 * torch.sin(2 * math.pi * y))
+    assert residual.abs().max() <= 0.1 + 1e-6 and residual.abs().max() > 0.09
+    assert ((y >= 0) & (y <= 1)).all()
+    X2, y2 = data.inverse_problem(500, noise=0.1, seed=3)
+    assert torch.equal(X, X2) and torch.equal(y, y2)
+    assert not torch.equal(data.inverse_problem(500, noise=0.1, seed=4)[0], X)
+
+
+def test_inverse_problem_has_three_branches_in_the_middle():
+    X, y = data.inverse_problem(2000, noise=0.0, seed=0)
+    middle = y[(X - 0.5).abs() < 0.02]
+    assert middle.min() < 0.3 and middle.max() > 0.7 and ((middle - 0.5).abs() < 0.1).any()
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.25, 1.0])
+def test_line_with_outliers(fraction):
+    X, y, is_outlier = data.line_with_outliers(80, fraction=fraction, seed=2)
+    assert X.shape == y.shape == (80, 1) and X.dtype == y.dtype == torch.float32
+    assert is_outlier.shape == (80,) and is_outlier.dtype == torch.bool
+    assert int(is_outlier.sum()) == round(fraction * 80)
+    good = ~is_outlier
+    assert ((X >= 0) & (X <= 3)).all()
+    assert ((y[good] - (2 * X[good] + 1)).abs() < 5 * 0.3).all()      # on the line, up to noise
+    assert (X[is_outlier] >= 2.2).all() and (y[is_outlier] < 2 * X[is_outlier] + 1 - 3).all()   # far below it
+    again = data.line_with_outliers(80, fraction=fraction, seed=2)
+    assert all(torch.equal(a, b) for a, b in zip((X, y, is_outlier), again))
+
+
+def test_line_without_noise_is_exact():
+    X, y, _ = data.line_with_outliers(30, fraction=0.0, noise=0.0, seed=0)
+    assert torch.allclose(y, 2 * X + 1)
+
+
 @pytest.mark.parametrize("call, message", [
+    (lambda: data.inverse_problem(0), "at least"),
+    (lambda: data.inverse_problem(10, noise=-0.1), "noise"),
+    (lambda: data.line_with_outliers(10, fraction=1.5), r"fraction must lie in \[0, 1\]"),
+    (lambda: data.line_with_outliers(10, fraction=-0.1), "fraction"),
+    (lambda: data.line_with_outliers(10, noise=-1.0), "non-negative"),
     (lambda: data.moons(0), "at least"),
     (lambda: data.moons(10, noise=-1), "non-negative"),
     (lambda: data.circles(10, factor=1.5), "factor"),

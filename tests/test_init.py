@@ -9,6 +9,8 @@ from torch import nn
 
 from dlbook import init
 
+from helpers import generator
+
 NAMES = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]
 
 
@@ -36,7 +38,7 @@ def test_fans_match_torch(fan_out, fan_in):
 # ------------------------------------------------------------------ the same draws as torch
 
 def _pair(shape, seed):
-    return torch.empty(shape), torch.empty(shape), torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+    return torch.empty(shape), torch.empty(shape), generator(seed), generator(seed)
 
 
 @given(fan_out=st.integers(1, 30), fan_in=st.integers(1, 30), gain=st.floats(0.1, 3.0), seed=st.integers(0, 1000))
@@ -87,8 +89,8 @@ CASES = [
 def test_sample_variance_matches_the_formula_and_torch(ours, theirs, kwargs, distribution, variance):
     n = SHAPE[0] * SHAPE[1]
     tol = init.sample_variance_rtol(n, KURTOSIS[distribution])
-    mine = ours(torch.empty(SHAPE), generator=torch.Generator().manual_seed(1), **kwargs)
-    reference = theirs(torch.empty(SHAPE), generator=torch.Generator().manual_seed(2), **kwargs)
+    mine = ours(torch.empty(SHAPE), generator=generator(1), **kwargs)
+    reference = theirs(torch.empty(SHAPE), generator=generator(2), **kwargs)
     assert _relative_gap(mine, variance) < tol
     assert _relative_gap(reference, variance) < tol
     assert abs(float(mine.mean())) < 5 * math.sqrt(variance / n)
@@ -96,7 +98,7 @@ def test_sample_variance_matches_the_formula_and_torch(ours, theirs, kwargs, dis
 
 @pytest.mark.parametrize("ours", [init.xavier_uniform_, init.kaiming_uniform_])
 def test_uniform_draws_stay_inside_the_bound(ours):
-    w = ours(torch.empty(SHAPE), generator=torch.Generator().manual_seed(0))
+    w = ours(torch.empty(SHAPE), generator=generator(0))
     variance = float(w.var())
     bound = math.sqrt(3 * variance) * (1 + init.sample_variance_rtol(w.numel(), 9 / 5))
     assert float(w.abs().max()) <= bound
@@ -123,16 +125,16 @@ def test_default_linear_layer_variance_is_one_third_of_lecun():
 @settings(max_examples=25, deadline=None)
 def test_orthogonal_rows_or_columns_are_orthonormal_like_torch(rows, cols, gain, seed):
     w = init.orthogonal_(torch.empty(rows, cols, dtype=torch.float64), gain=gain,
-                         generator=torch.Generator().manual_seed(seed))
+                         generator=generator(seed))
     gram = w @ w.T if rows <= cols else w.T @ w
     torch.testing.assert_close(gram, gain**2 * torch.eye(min(rows, cols), dtype=torch.float64), atol=1e-10, rtol=0)
     reference = nn.init.orthogonal_(torch.empty(rows, cols, dtype=torch.float64), gain=gain,
-                                    generator=torch.Generator().manual_seed(seed))
+                                    generator=generator(seed))
     torch.testing.assert_close(w, reference, atol=1e-10, rtol=0)
 
 
 def test_orthogonal_sign_correction_makes_entries_symmetric():
-    g = torch.Generator().manual_seed(0)
+    g = generator(0)
     n, draws = 6, 2000
     corrected = torch.stack([init.random_orthogonal(n, n, generator=g)[0, 0] for _ in range(draws)])
     raw = torch.stack([init.random_orthogonal(n, n, generator=g, sign_correction=False)[0, 0] for _ in range(draws)])

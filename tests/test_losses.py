@@ -7,14 +7,14 @@ from hypothesis import strategies as st
 
 from dlbook import losses
 
+from helpers import generator, randn
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 SETTINGS = settings(max_examples=25, deadline=None)
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
 SCALES = st.sampled_from([1.0, 30.0, 1e4])        # 1e4: logits far beyond exp's range
 SEEDS = st.integers(0, 2**31 - 1)
-
-
-def tensor(gen, *shape, scale=1.0, dtype=torch.float64):
-    return (scale * torch.randn(*shape, generator=gen, dtype=torch.float64)).to(dtype)
 
 
 def assert_same(mine, reference, *inputs, atol=1e-9, rtol=1e-7, grad_inputs=1):
@@ -25,7 +25,7 @@ def assert_same(mine, reference, *inputs, atol=1e-9, rtol=1e-7, grad_inputs=1):
     out_ref = reference(*leaves_ref)
     assert out_mine.shape == out_ref.shape
     torch.testing.assert_close(out_mine, out_ref, atol=atol, rtol=rtol)
-    weights = torch.rand(out_ref.shape, generator=torch.Generator().manual_seed(1), dtype=torch.float64).to(out_ref.dtype)
+    weights = torch.rand(out_ref.shape, generator=generator(1), dtype=torch.float64).to(out_ref.dtype)
     grads_mine = torch.autograd.grad((out_mine * weights).sum(), leaves[:grad_inputs])
     grads_ref = torch.autograd.grad((out_ref * weights).sum(), leaves_ref[:grad_inputs])
     for g, r in zip(grads_mine, grads_ref):
@@ -38,7 +38,7 @@ def assert_same(mine, reference, *inputs, atol=1e-9, rtol=1e-7, grad_inputs=1):
 @SETTINGS
 @given(seed=SEEDS, n=st.integers(1, 5), k=st.integers(1, 7), scale=SCALES)
 def test_logsumexp_and_log_softmax_match_torch(seed, n, k, scale):
-    x = tensor(torch.Generator().manual_seed(seed), n, k, scale=scale)
+    x = scale * randn(n, k, seed=seed)
     assert_same(lambda x: losses.logsumexp(x, dim=1), lambda x: torch.logsumexp(x, dim=1), x)
     assert_same(lambda x: losses.log_softmax(x, dim=0), lambda x: torch.log_softmax(x, dim=0), x)
 
@@ -56,14 +56,21 @@ def test_softplus_is_stable_and_its_slope_is_the_sigmoid_everywhere():
     torch.testing.assert_close(g, torch.sigmoid(x.detach()))   # 0.5 at x = 0, where |x| tricks give 0
 
 
+def test_reduce_loss_is_the_shared_reduction():
+    loss = randn(4, 3)
+    assert losses.reduce_loss(loss, "mean") == loss.mean() and losses.reduce_loss(loss, "sum") == loss.sum()
+    assert losses.reduce_loss(loss, "none") is loss
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        losses.reduce_loss(loss, "avg")
+
+
 # ------------------------------------------------------------------ classification
 
 @SETTINGS
 @given(seed=SEEDS, n=st.integers(1, 6), c=st.integers(1, 6), scale=SCALES, reduction=REDUCTIONS,
        smoothing=st.sampled_from([0.0, 0.1, 1.0]))
 def test_cross_entropy_with_class_indices_matches_torch(seed, n, c, scale, reduction, smoothing):
-    gen = torch.Generator().manual_seed(seed)
-    z, t = tensor(gen, n, c, scale=scale), torch.randint(0, c, (n,), generator=gen)
+    z, t = scale * randn(n, c, seed=seed), torch.randint(0, c, (n,), generator=generator(seed + 1))
     assert_same(lambda z: losses.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing),
                 lambda z: F.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing), z)
 
@@ -72,9 +79,8 @@ def test_cross_entropy_with_class_indices_matches_torch(seed, n, c, scale, reduc
 @given(seed=SEEDS, n=st.integers(1, 6), c=st.integers(2, 6), scale=SCALES, reduction=REDUCTIONS,
        smoothing=st.sampled_from([0.0, 0.2]), zeros=st.booleans())
 def test_cross_entropy_with_probability_targets_matches_torch(seed, n, c, scale, reduction, smoothing, zeros):
-    gen = torch.Generator().manual_seed(seed)
-    z = tensor(gen, n, c, scale=scale)
-    p = torch.rand(n, c, generator=gen, dtype=torch.float64)
+    z = scale * randn(n, c, seed=seed)
+    p = torch.rand(n, c, generator=generator(seed + 1), dtype=torch.float64)
     if zeros:   # some classes get zero target probability
         p[:, 0] = 0.0
     p = p / p.sum(1, keepdim=True)
@@ -102,9 +108,8 @@ def test_cross_entropy_target_with_zero_probability_on_a_vanishing_class():
 @given(seed=SEEDS, shape=st.lists(st.integers(1, 4), min_size=1, max_size=3), scale=SCALES, reduction=REDUCTIONS,
        hard=st.booleans())
 def test_binary_cross_entropy_with_logits_matches_torch(seed, shape, scale, reduction, hard):
-    gen = torch.Generator().manual_seed(seed)
-    z = tensor(gen, *shape, scale=scale)
-    t = torch.rand(*shape, generator=gen, dtype=torch.float64)
+    z = scale * randn(*shape, seed=seed)
+    t = torch.rand(*shape, generator=generator(seed + 1), dtype=torch.float64)
     t = t.round() if hard else t
     assert_same(lambda z, t: losses.binary_cross_entropy_with_logits(z, t, reduction=reduction),
                 lambda z, t: F.binary_cross_entropy_with_logits(z, t, reduction=reduction), z, t, grad_inputs=2)
@@ -127,9 +132,8 @@ def binary_hinge_in_torch(y, t, margin):
 @SETTINGS
 @given(seed=SEEDS, n=st.integers(1, 8), scale=SCALES, reduction=REDUCTIONS, margin=st.sampled_from([0.5, 1.0]))
 def test_hinge_matches_torch(seed, n, scale, reduction, margin):
-    gen = torch.Generator().manual_seed(seed)
-    y = tensor(gen, n, scale=scale)
-    t = 2.0 * torch.randint(0, 2, (n,), generator=gen).double() - 1
+    y = scale * randn(n, seed=seed)
+    t = 2.0 * torch.randint(0, 2, (n,), generator=generator(seed + 1)).double() - 1
     reduce = {"mean": torch.mean, "sum": torch.sum, "none": lambda x: x}[reduction]
     assert_same(lambda y: losses.hinge(y, t, margin=margin, reduction=reduction),
                 lambda y: reduce(binary_hinge_in_torch(y, t, margin)), y)
@@ -139,8 +143,7 @@ def test_hinge_matches_torch(seed, n, scale, reduction, margin):
 @given(seed=SEEDS, n=st.integers(1, 6), c=st.integers(1, 6), scale=SCALES, reduction=REDUCTIONS,
        p=st.sampled_from([1, 2]), margin=st.sampled_from([0.5, 1.0, 2.0]))
 def test_multiclass_hinge_matches_torch(seed, n, c, scale, reduction, p, margin):
-    gen = torch.Generator().manual_seed(seed)
-    z, t = tensor(gen, n, c, scale=scale), torch.randint(0, c, (n,), generator=gen)
+    z, t = scale * randn(n, c, seed=seed), torch.randint(0, c, (n,), generator=generator(seed + 1))
     assert_same(lambda z: losses.multiclass_hinge(z, t, margin=margin, p=p, reduction=reduction),
                 lambda z: F.multi_margin_loss(z, t, p=p, margin=margin, reduction=reduction), z)
 
@@ -154,8 +157,7 @@ SHAPES = st.lists(st.integers(1, 4), min_size=1, max_size=3)
 @given(seed=SEEDS, shape=SHAPES, scale=st.sampled_from([0.1, 1.0, 100.0]), reduction=REDUCTIONS,
        delta=st.sampled_from([0.1, 1.0, 5.0]))
 def test_regression_losses_match_torch(seed, shape, scale, reduction, delta):
-    gen = torch.Generator().manual_seed(seed)
-    y, t = tensor(gen, *shape, scale=scale), tensor(gen, *shape, scale=scale)
+    y, t = scale * randn(*shape, seed=seed), scale * randn(*shape, seed=seed + 1)
     assert_same(lambda y, t: losses.mse(y, t, reduction=reduction),
                 lambda y, t: F.mse_loss(y, t, reduction=reduction), y, t, grad_inputs=2)
     assert_same(lambda y, t: losses.mae(y, t, reduction=reduction),
@@ -167,9 +169,8 @@ def test_regression_losses_match_torch(seed, shape, scale, reduction, delta):
 @SETTINGS
 @given(seed=SEEDS, shape=SHAPES, reduction=REDUCTIONS, full=st.booleans())
 def test_gaussian_nll_matches_torch(seed, shape, reduction, full):
-    gen = torch.Generator().manual_seed(seed)
-    y, t = tensor(gen, *shape), tensor(gen, *shape)
-    var = 0.05 + torch.rand(*shape, generator=gen, dtype=torch.float64)
+    y, t = randn(*shape, seed=seed), randn(*shape, seed=seed + 1)
+    var = 0.05 + torch.rand(*shape, generator=generator(seed + 2), dtype=torch.float64)
     assert_same(lambda y, var, t: losses.gaussian_nll(y, t, var, full=full, reduction=reduction),
                 lambda y, var, t: F.gaussian_nll_loss(y, t, var, full=full, reduction=reduction), y, var, t,
                 grad_inputs=2)
