@@ -1,61 +1,18 @@
-import math
-
+"""Newton's method, line searches and the logistic-regression problem, against autograd and closed forms."""
 import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from dlbook import optim, second_order as so
+from dlbook import second_order as so
+from dlbook.landscapes import Quadratic
 
+from helpers import generator
 
-def test_quadratic_has_the_requested_spectrum_and_values():
-    q = so.Quadratic.with_condition_number(25.0, lambda_max=2.0, angle=0.3)
-    torch.testing.assert_close(torch.linalg.eigvalsh(q.A), torch.tensor([0.08, 2.0], dtype=torch.float64))
-    assert q.kappa == pytest.approx(25.0)
-    x = torch.randn(7, 3, 2, dtype=torch.float64)
-    torch.testing.assert_close(q(x), 0.5 * ((x @ q.A) * x).sum(-1))
-    torch.testing.assert_close(torch.autograd.functional.hessian(q, x[0, 0]), q.A)
-
-
-@settings(max_examples=25, deadline=None)
-@given(kappa=st.floats(1.0, 100.0), eta=st.floats(0.05, 1.95), angle=st.floats(0.0, 3.0))
-def test_gradient_descent_on_a_quadratic_follows_the_closed_form(kappa, eta, angle):
-    q = so.Quadratic.with_condition_number(kappa, angle=angle)
-    x0 = torch.tensor([1.0, -2.0], dtype=torch.float64)
-    path = so.trajectory(lambda p: optim.SGD(p, lr=eta), q, x0, 30)
-    step = torch.eye(2, dtype=torch.float64) - eta * q.A
-    expected = torch.stack([torch.linalg.matrix_power(step, t) @ x0 for t in range(31)])
-    torch.testing.assert_close(path, expected, atol=1e-10, rtol=1e-8)
-    assert q.gd_rate(eta) == pytest.approx(max(abs(1 - eta), abs(1 - eta / kappa)))
-
-
-def test_trajectory_stops_when_the_iterates_overflow():
-    q = so.Quadratic([1.0, 0.5])
-    path = so.trajectory(lambda p: torch.optim.SGD(p, lr=3.0), q, [1.0, 1.0], 5000)
-    assert 1000 < len(path) < 1100 and torch.isfinite(path).all()  # |1 − 3|ᵗ overflows float64 near t = 1024
-    with pytest.raises(ValueError, match="steps must be a non-negative int"):
-        so.trajectory(lambda p: torch.optim.SGD(p, lr=0.1), q, [1.0, 1.0], -1)
-
-
-def test_rosenbrock_minimum_and_shape_check():
-    x_star = torch.tensor([2.0, 4.0], dtype=torch.float64)
-    assert so.rosenbrock(x_star, a=2.0) == 0
-    torch.testing.assert_close(torch.func.grad(lambda x: so.rosenbrock(x, a=2.0))(x_star), torch.zeros(2, dtype=torch.float64))
-    assert so.rosenbrock(torch.zeros(5, 4, 2)).shape == (5, 4)
-    with pytest.raises(ValueError, match=r"points of shape \(..., 2\)"):
-        so.rosenbrock(torch.zeros(3))
-
-
-def test_quadratic_rejects_bad_spectra():
-    with pytest.raises(ValueError, match="eigenvalues must be positive"):
-        so.Quadratic([1.0, -1.0])
-    with pytest.raises(ValueError, match="condition number"):
-        so.Quadratic.with_condition_number(0.5)
-    with pytest.raises(ValueError, match="2-D quadratic only"):
-        so.Quadratic([1.0, 2.0, 3.0], angle=0.1)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def logistic_problem(n, d, seed=0):
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     X = torch.randn(n, d, generator=gen, dtype=torch.float64)
     y = (torch.rand(n, generator=gen, dtype=torch.float64) < torch.sigmoid(X @ torch.ones(d, dtype=torch.float64))).double()
     return torch.randn(d, generator=gen, dtype=torch.float64), X, y
@@ -79,7 +36,7 @@ def test_logistic_checks_shapes():
 
 
 def test_newton_solves_a_quadratic_in_one_step():
-    q = so.Quadratic([10.0, 0.1], angle=0.7)
+    q = Quadratic([10.0, 0.1], angle=0.7)
     shifted = lambda x: q(x - torch.tensor([1.0, 2.0], dtype=x.dtype))
     path = so.newton(shifted, [-3.0, 5.0], 5)
     torch.testing.assert_close(path[1], torch.tensor([1.0, 2.0], dtype=torch.float64))
