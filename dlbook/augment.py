@@ -1,7 +1,8 @@
 """Data augmentation and tangent propagation: teaching a network an invariance.
 
 Images are ``(..., H, W)`` tensors (``(N, H, W)`` or ``(N, C, H, W)``); every random
-transform takes an explicit ``generator``, so an augmented data set is reproducible.
+transform takes an explicit ``generator``, so an augmented data set is reproducible. Rotations of
+2-D points (and their tangent) serve the tangent-propagation demo on rings.
 """
 from __future__ import annotations
 
@@ -99,6 +100,32 @@ def augmented_copies(images: torch.Tensor, targets: torch.Tensor, copies: int,
         raise ValueError(f"copies must be a non-negative int, got {copies!r}")
     X = torch.cat([images] + [transform(images) for _ in range(copies)])
     return X, targets.repeat(copies + 1, *[1] * (targets.ndim - 1))
+
+
+# ------------------------------------------------------------------ rotations of points in the plane
+
+def rotate_points(points: torch.Tensor, angles) -> torch.Tensor:
+    """Rotate each point about the origin by its own angle (radians), counter-clockwise.
+
+    ``points: (N, 2)``, ``angles: (N,)`` or a number → ``(N, 2)``.
+    """
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (N, 2), got {tuple(points.shape)}")
+    angles = torch.as_tensor(angles, dtype=points.dtype, device=points.device)
+    if angles.ndim > 1 or angles.numel() not in (1, len(points)):
+        raise ValueError(f"need one angle or one per point ({len(points)}), got shape {tuple(angles.shape)}")
+    angles = angles.reshape(-1).expand(len(points))
+    c, s = torch.cos(angles), torch.sin(angles)
+    x1, x2 = points[:, 0], points[:, 1]
+    return torch.stack([c * x1 - s * x2, s * x1 + c * x2], dim=1)     # [[cos, −sin], [sin, cos]] x
+
+
+def rotation_tangent(points: torch.Tensor) -> torch.Tensor:
+    """The tangent of a rotation, ``∂/∂α rotate_points(x, α)`` at ``α = 0``: ``(x₁, x₂) → (−x₂, x₁)``.
+    ``(N, 2) → (N, 2)``."""
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (N, 2), got {tuple(points.shape)}")
+    return torch.stack([-points[:, 1], points[:, 0]], dim=1)
 
 
 # ------------------------------------------------------------------ tangent propagation

@@ -77,6 +77,24 @@ class GaussianDropout(nn.Module):
 STOCHASTIC_LAYERS = (Dropout, GaussianDropout, nn.modules.dropout._DropoutNd)
 
 
+def dropout_mlp(in_features: int, hidden: list[int], out_features: int, p: float = 0.0, *,
+                gaussian: bool = False, activation: type[nn.Module] = nn.Tanh) -> nn.Sequential:
+    """An MLP with dropout after every hidden activation: ``[Linear → activation → dropout] × len(hidden) → Linear``.
+
+    ``gaussian=True`` uses :class:`GaussianDropout` instead of Bernoulli :class:`Dropout`; ``p = 0`` makes
+    the dropout layers identities. ``x: (N, in_features) → (N, out_features)``.
+    """
+    _check_p(p)
+    if not hidden or any(not isinstance(w, int) or w < 1 for w in hidden):
+        raise ValueError(f"hidden must be a non-empty list of positive widths, got {hidden!r}")
+    noise = GaussianDropout if gaussian else Dropout
+    layers, width = [], in_features
+    for next_width in hidden:
+        layers += [nn.Linear(width, next_width), activation(), noise(p)]
+        width = next_width
+    return nn.Sequential(*layers, nn.Linear(width, out_features))
+
+
 @torch.no_grad()
 def mc_samples(model: nn.Module, X: torch.Tensor, samples: int = 100) -> torch.Tensor:
     """Monte-Carlo dropout: ``samples`` forward passes with only the dropout layers in training mode.

@@ -162,22 +162,34 @@ def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
 
 # ------------------------------------------------------------------ ensembles and weight averaging
 
-def expected_calibration_error(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10) -> float:
-    """``Σ_b (n_b/N)·|accuracy_b − confidence_b|`` over equal-width confidence bins.
+def reliability_bins(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10):
+    """The data of a reliability diagram: predictions binned by confidence ``max_k p_k`` into ``bins``
+    equal-width bins (bin ``b`` holds ``[b/B, (b+1)/B)``, the last one also 1).
 
-    ``probs: (N, K)`` predicted class probabilities, ``targets: (N,)`` class indices.
+    ``probs: (N, K)``, ``targets: (N,)`` → ``(confidence, accuracy, count)``, each ``(bins,)``: the mean
+    confidence and the accuracy of each bin (NaN where a bin is empty), and its number of predictions.
     """
     if probs.ndim != 2 or len(probs) != len(targets):
         raise ValueError(f"need probs (N, K) and N targets, got {tuple(probs.shape)} and {tuple(targets.shape)}")
+    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"bins must be a positive int, got {bins!r}")
     confidence, predicted = probs.detach().double().max(dim=1)
     correct = (predicted == targets.to(predicted.device)).double()
-    which = torch.clamp((confidence * bins).long(), max=bins - 1)   # bin b holds [b/B, (b+1)/B)
-    error = torch.zeros((), dtype=torch.float64, device=probs.device)
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            error += inside.double().mean() * (correct[inside].mean() - confidence[inside].mean()).abs()
-    return float(error)
+    which = torch.clamp((confidence * bins).long(), max=bins - 1)
+    count = torch.bincount(which, minlength=bins).double()
+    mean_confidence = torch.bincount(which, weights=confidence, minlength=bins) / count    # 0/0 = NaN: empty
+    accuracy = torch.bincount(which, weights=correct, minlength=bins) / count
+    return mean_confidence, accuracy, count
+
+
+def expected_calibration_error(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10) -> float:
+    """``Σ_b (n_b/N)·|accuracy_b − confidence_b|`` over the bins of :func:`reliability_bins`.
+
+    ``probs: (N, K)`` predicted class probabilities, ``targets: (N,)`` class indices.
+    """
+    confidence, accuracy, count = reliability_bins(probs, targets, bins)
+    occupied = count > 0
+    return float((count[occupied] / count.sum() * (accuracy[occupied] - confidence[occupied]).abs()).sum())
 
 
 class SWA(Callback):

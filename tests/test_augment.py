@@ -131,6 +131,38 @@ def test_augmented_copies_layout():
         aug.augmented_copies(x, y, -1, lambda im: im)
 
 
+# ------------------------------------------------------------------ rotations of points
+
+def test_rotate_points_matches_the_rotation_matrix_and_composes():
+    points = torch.randn(7, 2, generator=gen(3), dtype=torch.float64)
+    angles = torch.rand(7, generator=gen(4), dtype=torch.float64) * 6
+    matrices = torch.stack([torch.stack([torch.cos(angles), -torch.sin(angles)], 1),
+                            torch.stack([torch.sin(angles), torch.cos(angles)], 1)], 1)     # (7, 2, 2)
+    torch.testing.assert_close(aug.rotate_points(points, angles), (matrices @ points[..., None])[..., 0])
+    torch.testing.assert_close(aug.rotate_points(aug.rotate_points(points, 0.3), 0.4), aug.rotate_points(points, 0.7))
+    torch.testing.assert_close(aug.rotate_points(points, torch.pi / 2), aug.rotation_tangent(points))   # a quarter turn
+    torch.testing.assert_close(aug.rotate_points(points, angles).norm(dim=1), points.norm(dim=1))     # radii kept
+
+
+def test_rotation_tangent_is_the_derivative_of_rotate_points():
+    points = torch.randn(9, 2, generator=gen(5), dtype=torch.float64)
+    eps = 1e-6
+    central = (aug.rotate_points(points, eps) - aug.rotate_points(points, -eps)) / (2 * eps)
+    torch.testing.assert_close(aug.rotation_tangent(points), central, atol=1e-9, rtol=1e-7)
+    at = torch.zeros((), dtype=torch.float64)
+    _, by_jvp = torch.func.jvp(lambda a: aug.rotate_points(points, a), (at,), (torch.ones_like(at),))
+    torch.testing.assert_close(aug.rotation_tangent(points), by_jvp)
+
+
+def test_rotations_reject_bad_shapes():
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        aug.rotate_points(torch.zeros(4, 3), 0.1)
+    with pytest.raises(ValueError, match="one angle or one per point"):
+        aug.rotate_points(torch.zeros(4, 2), torch.zeros(3))
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        aug.rotation_tangent(torch.zeros(4))
+
+
 # ------------------------------------------------------------------ tangent propagation
 
 def test_shift_tangent_is_the_central_difference_of_translation():

@@ -128,3 +128,36 @@ def test_mc_average_of_a_single_dropout_layer_approaches_weight_scaling():
     X = randn(5, 6, seed=2)
     mean = D.mc_samples(model, X, samples=20000).mean(0)
     torch.testing.assert_close(mean, model.eval()(X).detach(), atol=0.05, rtol=0)
+
+
+def test_dropout_mlp_layout_and_its_p_zero_network_is_a_plain_mlp():
+    torch.manual_seed(0)
+    net = D.dropout_mlp(3, [8, 5], 2, p=0.0, activation=nn.ReLU)
+    kinds = [type(m) for m in net]
+    assert kinds == [nn.Linear, nn.ReLU, D.Dropout, nn.Linear, nn.ReLU, D.Dropout, nn.Linear]
+    assert [m.out_features for m in net if isinstance(m, nn.Linear)] == [8, 5, 2]
+    torch.manual_seed(0)                                             # same initialisation order as a plain MLP
+    plain = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 5), nn.ReLU(), nn.Linear(5, 2))
+    X = torch.randn(10, 3)
+    torch.testing.assert_close(net.train()(X), plain(X))             # p = 0: dropout layers are identities
+
+
+def test_dropout_mlp_is_stochastic_in_training_only():
+    torch.manual_seed(1)
+    for gaussian, layer in [(False, D.Dropout), (True, D.GaussianDropout)]:
+        net = D.dropout_mlp(2, [16], 1, p=0.3, gaussian=gaussian)
+        assert sum(isinstance(m, layer) for m in net) == 1 and net[2].p == 0.3
+        X = torch.randn(4, 2)
+        assert not torch.equal(net.train()(X), net(X))
+        assert torch.equal(net.eval()(X), net(X))
+        draws = D.mc_samples(net, X, samples=5)
+        assert draws.shape == (5, 4, 1) and draws.std(0).min() > 0
+
+
+def test_dropout_mlp_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="hidden"):
+        D.dropout_mlp(2, [], 1)
+    with pytest.raises(ValueError, match="hidden"):
+        D.dropout_mlp(2, [4, 0], 1)
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        D.dropout_mlp(2, [4], 1, p=1.0)

@@ -245,6 +245,41 @@ def test_expected_calibration_error_by_hand():
         reg.expected_calibration_error(torch.ones(3), torch.tensor([0, 1, 1]))
 
 
+def test_reliability_bins_by_hand_and_empty_bins_are_nan():
+    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6], [0.0, 1.0]], dtype=torch.float64)
+    targets = torch.tensor([0, 1, 1, 1, 0])
+    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins=10)
+    assert count.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 0, 3]        # confidence 1.0 belongs to the last bin
+    torch.testing.assert_close(confidence[[6, 7, 9]], torch.tensor([0.6, 0.7, (0.95 + 0.95 + 1) / 3], dtype=torch.float64))
+    torch.testing.assert_close(accuracy[[6, 7, 9]], torch.tensor([1.0, 1.0, 1 / 3], dtype=torch.float64))
+    empty = count == 0
+    assert confidence[empty].isnan().all() and accuracy[empty].isnan().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 60), k=st.integers(2, 5), bins=st.integers(1, 15), seed=st.integers(0, 1000))
+def test_ece_is_the_count_weighted_gap_of_the_reliability_bins(n, k, bins, seed):
+    gen = torch.Generator().manual_seed(seed)
+    probs = torch.softmax(3 * torch.randn(n, k, generator=gen), dim=1)
+    targets = torch.randint(0, k, (n,), generator=gen)
+    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins)
+    assert count.sum() == n
+    ece, by_loop = reg.expected_calibration_error(probs, targets, bins), 0.0
+    conf, pred = probs.double().max(1)
+    for b in range(bins):                                           # an independent loop over the bins
+        inside = (conf >= b / bins) & ((conf < (b + 1) / bins) | (b == bins - 1))
+        if inside.any():
+            by_loop += inside.double().mean() * ((pred[inside] == targets[inside]).double().mean() - conf[inside].mean()).abs()
+    assert ece == pytest.approx(float(by_loop), abs=1e-12)
+
+
+def test_reliability_bins_reject_bad_input():
+    with pytest.raises(ValueError, match="N targets"):
+        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="bins"):
+        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1, 1]), bins=0)
+
+
 class Snapshots(Callback):
     def on_fit_start(self, state):
         self.weights, self.lrs = [], []
