@@ -3,11 +3,12 @@ batch, layer, instance, group and conditional batch norms built on it.
 
 Inputs are laid out as PyTorch lays them out: ``(N, C, *spatial)``. Weight and
 spectral normalisation reparametrise weights rather than activations; they live
-in :mod:`dlbook.reparam` and are re-exported here.
+in :mod:`dlbook.reparam` and are re-exported here. Networks built with these layers,
+and probes of what they do, are in :mod:`dlbook.normnets`.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 import torch
 from torch import nn
@@ -45,19 +46,6 @@ def group_norm(x: torch.Tensor, groups: int, eps: float = 1e-5) -> torch.Tensor:
     """Per sample and group of ``C / groups`` channels, over those channels and every position."""
     _check_groups(x.shape[1], groups)
     return normalize(x.unflatten(1, (groups, -1)), tuple(range(2, x.ndim + 1)), eps).flatten(1, 2)
-
-
-def shares_statistics(norm: Callable[[torch.Tensor], torch.Tensor], shape: Sequence[int],
-                      index: Sequence[int]) -> torch.Tensor:
-    """Which inputs the output ``norm(x)[index]`` depends on, read off autograd: a bool tensor of ``shape``.
-
-    An output depends on exactly the inputs that share its mean and variance, so this
-    is the set a normalisation averages over, measured rather than assumed.
-    """
-    x = torch.randn(tuple(shape), dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    x.requires_grad_(True)
-    (grad,) = torch.autograd.grad(norm(x)[tuple(index)], x)
-    return grad != 0
 
 
 def _check_groups(num_channels: int, num_groups: int) -> None:

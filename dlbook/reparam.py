@@ -4,9 +4,13 @@ Both are *parametrisations*: the layer keeps its own parameters (``g`` and ``v``
 or the raw weight) and computes the weight it uses from them on every forward
 pass. They plug into ``torch.nn.utils.parametrize`` exactly as PyTorch's own
 versions do, with the same parameter and buffer names, so state dicts move
-between the two.
+between the two. :func:`lipschitz_bounds` measures what spectral normalisation does
+to a whole network.
 """
 from __future__ import annotations
+
+import math
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -163,3 +167,43 @@ def spectral_norm(module: nn.Module, name: str = "weight", n_power_iterations: i
         dim = 1 if isinstance(module, (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)) else 0
     parametrize.register_parametrization(module, name, SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
+
+
+# ------------------------------------------------------------------ measuring a network's Lipschitz constant
+
+_ONE_LIPSCHITZ = (nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Sigmoid, nn.Identity)
+
+
+class LipschitzBounds(NamedTuple):
+    """Lower and upper bounds on a network's Lipschitz constant."""
+
+    lower: float  # the largest stretch measured: max over the inputs of ‖∂f/∂x‖₂
+    upper: float  # the composition bound: the product of the layers' spectral norms
+
+
+def lipschitz_bounds(model: nn.Sequential, inputs: torch.Tensor) -> LipschitzBounds:
+    """Two numbers that bracket the Lipschitz constant of a ``Linear``/activation stack, in evaluation mode.
+
+    ``model``: an ``nn.Sequential`` of ``nn.Linear`` layers and 1-Lipschitz activations,
+    ``(N, in_features) → (N, out_features)``; ``inputs: (N, in_features)``. The lower bound is
+    the largest spectral norm of the Jacobian ``(out_features, in_features)`` over the inputs;
+    the upper bound is ``∏ ‖W_l‖₂`` (biases do not matter). The model's mode is restored after.
+    """
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be an nn.Sequential of Linear layers and activations, got {type(model).__name__}")
+    for layer in model:
+        if not isinstance(layer, (nn.Linear, *_ONE_LIPSCHITZ)) or abs(getattr(layer, "negative_slope", 0.0)) > 1:
+            raise ValueError(f"the composition bound needs Linear layers and 1-Lipschitz activations, got {layer}")
+    if inputs.ndim != 2:
+        raise ValueError(f"inputs must be a batch of vectors (N, in_features), got shape {tuple(inputs.shape)}")
+    was_training = model.training
+    model.eval()  # a spectral-normalised weight runs no power iteration in evaluation
+    try:
+        with torch.no_grad():
+            upper = math.prod(float(torch.linalg.matrix_norm(layer.weight, 2)) for layer in model
+                              if isinstance(layer, nn.Linear))
+        jacobians = torch.func.vmap(torch.func.jacrev(model))(inputs)  # (N, out_features, in_features)
+        lower = float(torch.linalg.matrix_norm(jacobians.detach(), 2).max())
+    finally:
+        model.train(was_training)
+    return LipschitzBounds(lower, upper)

@@ -52,20 +52,6 @@ def test_normalize_gives_zero_mean_unit_variance_over_its_axes():
     assert_close(y.var(dim=(0, 2), correction=0), torch.ones(3, dtype=y.dtype))
 
 
-def test_shares_statistics_finds_each_norms_axes():
-    shape, (n, c) = (3, 4, 5), (1, 2)
-    channel = torch.arange(4).view(1, 4, 1).expand(shape)
-    sample = torch.arange(3).view(3, 1, 1).expand(shape)
-    expected = {
-        N.batch_norm: channel == c,
-        N.layer_norm: sample == n,
-        N.instance_norm: (sample == n) & (channel == c),
-        (lambda x: N.group_norm(x, 2)): (sample == n) & (channel // 2 == c // 2),
-    }
-    for norm, mask in expected.items():
-        assert torch.equal(N.shares_statistics(norm, shape, (n, c, 3)), mask)
-
-
 def test_group_norm_function_rejects_indivisible_groups():
     with pytest.raises(ValueError, match=r"num_channels \(6\) must be divisible by num_groups \(4\)"):
         N.group_norm(randn(2, 6, 3), 4)

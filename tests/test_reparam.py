@@ -170,3 +170,48 @@ def test_spectral_norm_errors():
         R.spectral_norm(nn.Linear(3, 2), n_power_iterations=0)
     with pytest.raises(ValueError, match="need a matrix W and a vector v"):
         R.power_iteration(torch.randn(3, 2), torch.randn(3))
+
+
+# ------------------------------------------------------------------ Lipschitz bounds
+
+def test_lipschitz_bounds_of_one_linear_layer_are_its_spectral_norm():
+    layer = nn.Linear(6, 4).double()
+    sigma = float(torch.linalg.matrix_norm(layer.weight.detach(), 2))
+    lower, upper = R.lipschitz_bounds(nn.Sequential(layer), randn(3, 6))
+    assert lower == pytest.approx(sigma, rel=1e-10) and upper == pytest.approx(sigma, rel=1e-10)
+
+
+def test_lipschitz_bounds_bracket_the_measured_stretch():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+    x = randn(200, 5)
+    bounds = R.lipschitz_bounds(model, x)
+    with torch.no_grad():
+        ratios = (model(x + 1e-6 * randn(200, 5, seed=1)) - model(x)).norm(dim=1) / (1e-6 * randn(200, 5, seed=1).norm(dim=1))
+    assert float(ratios.max()) <= bounds.lower * (1 + 1e-4)  # a finite difference never beats the Jacobian's norm
+    assert bounds.lower < bounds.upper
+    expected_upper = math.prod(float(torch.linalg.matrix_norm(m.weight.detach(), 2)) for m in model[::2])
+    assert bounds.upper == pytest.approx(expected_upper, rel=1e-12)
+
+
+def test_spectral_normalised_network_has_upper_bound_one_and_keeps_its_state():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3)).double()
+    for layer in model[::2]:
+        R.spectral_norm(layer, n_power_iterations=500)
+    model(randn(2, 5))  # one training-mode pass: converged u and v
+    u = model[0].parametrizations.weight[0]._u.clone()
+    bounds = R.lipschitz_bounds(model, randn(10, 5))
+    assert bounds.upper == pytest.approx(1.0, rel=1e-8) and bounds.lower <= 1.0
+    assert model.training and torch.equal(model[0].parametrizations.weight[0]._u, u)  # no power iteration ran
+
+
+def test_lipschitz_bounds_errors():
+    with pytest.raises(TypeError, match="must be an nn.Sequential"):
+        R.lipschitz_bounds(nn.Linear(3, 2), randn(4, 3))
+    with pytest.raises(ValueError, match="1-Lipschitz activations, got BatchNorm1d"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)), randn(4, 3))
+    with pytest.raises(ValueError, match="1-Lipschitz activations, got LeakyReLU"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2), nn.LeakyReLU(2.0)), randn(4, 3))
+    with pytest.raises(ValueError, match=r"batch of vectors \(N, in_features\)"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2).double()), randn(3))
