@@ -159,10 +159,19 @@ def _first_loss(loss_fn, output: torch.Tensor, target: torch.Tensor) -> torch.Te
     return loss
 
 
+def model_device(model: nn.Module, device: torch.device | str | None = None) -> torch.device:
+    """``device`` if given, else where ``model``'s parameters live (``get_device()`` for a parameter-free model)."""
+    if device is not None:
+        return device if isinstance(device, torch.device) else get_device(device)
+    return next((p.device for p in model.parameters()), None) or get_device()
+
+
 def evaluate(model: nn.Module, data, *, loss_fn=None, metrics: Mapping[str, Metric] | None = None,
              batch_size: int = 1024, device: torch.device | str | None = None, amp: bool = False) -> dict[str, float]:
-    """Mean loss and metrics of ``model`` over ``data`` in eval mode, without gradients."""
-    device = get_device(device) if not isinstance(device, torch.device) else device
+    """Mean loss and metrics of ``model`` over ``data`` in eval mode, without gradients.
+
+    ``data`` is moved to ``device``, by default the device the model's parameters are on."""
+    device = model_device(model, device)
     source = data if isinstance(data, (TensorBatches, LoaderBatches)) else as_batches(
         data, batch_size, device, shuffle=False, generator=None, name="data")
     metrics = dict(metrics or {})
@@ -300,9 +309,7 @@ def predict(model: nn.Module, X: torch.Tensor, *, batch_size: int = 4096,
     """``model(X)`` in eval mode without gradients, batched, returned on the CPU."""
     if not isinstance(X, torch.Tensor):
         raise TypeError(f"X must be a tensor, got {type(X).__name__}")
-    if device is None:
-        device = next((p.device for p in model.parameters()), None) or get_device()
-    device = torch.device(device)
+    device = model_device(model, device)
     was_training = model.training
     model.eval()
     try:

@@ -211,6 +211,17 @@ def test_predict_restores_training_mode():
     assert torch.equal(out, dlbook.predict(model, torch.ones(5, 2)))  # dropout off while predicting
 
 
+def test_evaluate_and_predict_run_where_the_model_is(monkeypatch):
+    # the machine's default device (here pretended to be "meta") is not where this model lives;
+    # without an explicit device both must follow the model's parameters, not the default
+    monkeypatch.setenv("DLBOOK_DEVICE", "meta")
+    assert dlbook.get_device().type == "meta"
+    model, X, y = make_problem()
+    scores = dlbook.evaluate(model, (X, y), loss_fn=F.cross_entropy)
+    assert torch.isfinite(torch.tensor(scores["loss"]))
+    assert dlbook.predict(model, X).device.type == "cpu"
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_fit_on_cuda_with_bf16_autocast():
     model, X, y = make_problem()
