@@ -42,6 +42,11 @@ class Choice:
     def numeric(self) -> bool:
         return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in self.values)
 
+    @staticmethod
+    def text(value: Any) -> str:
+        """How a value is shown next to its control: floats to 4 significant digits (1/3 → "0.3333")."""
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
 
 def choice(values: Sequence, default: Any = None, label: str | None = None) -> Choice:
     """A control over ``values``; ``default`` must be one of them (the first one if omitted)."""
@@ -115,22 +120,25 @@ class Explorer:
         if c.numeric:
             return (f'<label>{label} <input type="range" name="{html.escape(name)}" min="0" '
                     f'max="{len(c.values) - 1}" step="1" value="{index}"> '
-                    f'<output>{html.escape(str(c.default))}</output></label>')
-        options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(str(v))}</option>'
+                    f'<output>{html.escape(c.text(c.default))}</output></label>')
+        options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(c.text(v))}</option>'
                           for i, v in enumerate(c.values))
         return f'<label>{label} <select name="{html.escape(name)}">{options}</select></label>'
+
+    def _describe(self, params: dict[str, Any]) -> str:
+        return ", ".join(f"{c.label or name} = {c.text(params[name])}" for name, c in self.controls.items())
 
     def html(self) -> str:
         """A self-contained HTML experiment: every frame inlined, a few lines of plain JavaScript."""
         frames = {k: base64.b64encode(v).decode() for k, v in self.frames().items()}
         default_key = ",".join(map(str, self._key({})))
-        labels = {name: [str(v) for v in c.values] for name, c in self.controls.items()}
+        labels = {name: [c.text(v) for v in c.values] for name, c in self.controls.items()}
         data = json.dumps({"names": list(self.controls), "labels": labels, "frames": frames}).replace("</", "<\\/")
         controls = "".join(self._control_html(n, c) for n, c in self.controls.items())
         title = f"<strong>{html.escape(self.title)}</strong> " if self.title else ""
         return f"""<div class="dlbook-explore" id="{self._id}">
 <form class="dlx-controls" style="display:none;gap:0.4em 1.5em;flex-wrap:wrap;align-items:center;margin:0.3em 0">{title}{controls}</form>
-<img class="dlx-frame" style="max-width:100%" alt="{html.escape(self.title or 'experiment')}: {html.escape(json.dumps(self.defaults, default=str))}" src="data:image/png;base64,{frames[default_key]}">
+<img class="dlx-frame" style="max-width:100%" alt="{html.escape(self.title or 'experiment')}: {html.escape(self._describe(self.defaults))}" src="data:image/png;base64,{frames[default_key]}">
 <script type="application/json" class="dlx-data">{data}</script>
 <script>(function () {{
   var root = document.getElementById("{self._id}");
@@ -161,10 +169,10 @@ class Explorer:
         for name, c in self.controls.items():
             description = c.label or name
             if c.numeric:
-                inputs[name] = W.SelectionSlider(options=list(c.values), value=c.default, description=description,
+                inputs[name] = W.SelectionSlider(options=[(c.text(v), v) for v in c.values], index=c.values.index(c.default), description=description,
                                                  continuous_update=False, style={"description_width": "initial"})
             else:
-                inputs[name] = W.Dropdown(options=list(c.values), value=c.default, description=description,
+                inputs[name] = W.Dropdown(options=[(c.text(v), v) for v in c.values], index=c.values.index(c.default), description=description,
                                           style={"description_width": "initial"})
         image = W.Image(value=self.render(), format="png", layout=W.Layout(max_width="100%"))
 

@@ -50,6 +50,16 @@ def test_static_html_is_self_contained():
     assert page.count('type="range"') == 1 and page.count("<select") == 1
 
 
+def test_float_values_are_shown_to_four_significant_digits():
+    ex = explore(lambda scale: make_fig(width=scale), scale=choice([1 / 3, 1.0, 3.0], default=1 / 3))
+    page = ex.html()
+    assert "<output>0.3333</output>" in page and '"0.3333", "1", "3"' in page
+    assert "0.3333333" not in page
+    (slider,) = ex.widget().children[0].children
+    assert slider.label == "0.3333" and slider.value == 1 / 3  # the label is shown, the value kept
+    assert [label for label, _ in slider.options] == ["0.3333", "1", "3"]
+
+
 def test_headless_bundle_has_no_widget_view(monkeypatch):
     monkeypatch.setenv("DLBOOK_HEADLESS", "1")
     bundle = experiment()._repr_mimebundle_()
