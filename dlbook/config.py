@@ -120,7 +120,18 @@ class ChapterRun:
         print(self.provenance_line())
 
 
-def start_chapter(seed: int = 0) -> ChapterRun:
-    """Seed everything, pick the device and profile, and start the chapter's clock."""
+def start_chapter(seed: int = 0, *, cpu_threads: int | None = 1) -> ChapterRun:
+    """Seed everything, pick the device and profile, and start the chapter's clock.
+
+    On a CPU, torch then computes with ``cpu_threads`` threads: one by default, since
+    the chapters' networks are small enough that extra threads spend more time waiting
+    for each other than computing. ``None`` keeps torch's own choice.
+    """
+    if cpu_threads is not None and (isinstance(cpu_threads, bool) or not isinstance(cpu_threads, int)
+                                    or cpu_threads < 1):
+        raise ValueError(f"cpu_threads must be a positive int or None, got {cpu_threads!r}")
     seed_everything(seed)
-    return ChapterRun(seed=seed, profile=profile(), device=get_device())
+    run = ChapterRun(seed=seed, profile=profile(), device=get_device())
+    if run.device.type == "cpu" and cpu_threads is not None:
+        torch.set_num_threads(cpu_threads)
+    return run

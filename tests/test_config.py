@@ -83,6 +83,24 @@ def test_start_chapter_records_its_run(monkeypatch, capsys):
     assert "seed 7" in line and f"torch {torch.__version__}" in line and "profile quick" in line
 
 
+@pytest.fixture
+def restore_threads():
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+def test_start_chapter_sets_cpu_threads(monkeypatch, restore_threads):
+    monkeypatch.setenv("DLBOOK_DEVICE", "cpu")
+    torch.set_num_threads(2)
+    dlbook.start_chapter(cpu_threads=None)
+    assert torch.get_num_threads() == 2  # None keeps torch's choice
+    dlbook.start_chapter()
+    assert torch.get_num_threads() == 1
+    with pytest.raises(ValueError, match="cpu_threads"):
+        dlbook.start_chapter(cpu_threads=0)
+
+
 def test_headless_and_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("DLBOOK_HEADLESS", "1")
     assert dlbook.headless()
