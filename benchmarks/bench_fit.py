@@ -10,7 +10,7 @@ size, three ways:
 Runs are interleaved (a, b, c, a, b, c, ...) so that a busy machine slows all
 three alike; the table shows the median samples per second and the ratios.
 
-    python benchmarks/bench_fit.py [--repeats 5] [--epochs 2] [--device cpu]
+    python benchmarks/bench_fit.py [--repeats 9] [--epochs 2] [--device cpu]
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def measure(repeats: int, epochs: int, device: torch.device) -> dict[str, list[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--device", default=None)
     args = parser.parse_args()
