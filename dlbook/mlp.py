@@ -75,7 +75,8 @@ def layer_statistics(model: nn.Module, X: torch.Tensor, y: torch.Tensor | None =
             h.remove()
     stats = []
     for a, g in zip(outputs, grads):
-        row = {"activation_std": float(a.float().std())}
+        # at least float32 (bf16 under autocast is too coarse), float64 kept: tiny and huge stds stay representable
+        row = {"activation_std": float(a.to(torch.promote_types(a.dtype, torch.float32)).std())}
         if g is not None:
             row["grad_norm"] = float(g.norm())
         stats.append(row)

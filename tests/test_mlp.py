@@ -111,6 +111,16 @@ def test_layer_statistics_match_a_direct_computation():
     assert "grad_norm" not in layer_statistics(model, X)[0]
 
 
+def test_layer_statistics_keep_float64_scales():
+    # a float64 network whose signal shrinks far below float32's smallest number (~1e-45)
+    model = nn.Sequential(*[nn.Linear(4, 4, bias=False) for _ in range(12)]).double()
+    for layer in model:
+        nn.init.eye_(layer.weight)
+        layer.weight.data *= 1e-5
+    stats = layer_statistics(model, torch.randn(16, 4, dtype=torch.float64))
+    assert 0 < stats[-1]["activation_std"] < 1e-55
+
+
 def test_bad_input_is_rejected_clearly():
     with pytest.raises(ValueError, match="unknown activation"):
         MLP(2, [3], 1, activation="swish")
