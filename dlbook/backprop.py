@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 from torch import nn
 from torch.nn import functional as F
 
@@ -71,6 +72,56 @@ def backprop(weights, biases, X: torch.Tensor, target: torch.Tensor, *, activati
     weight_grads = [D.T @ a for D, a in zip(deltas, A)]               # ∂L/∂Wˡ = Σₙ δˡ (aˡ⁻¹)ᵀ
     bias_grads = [D.sum(dim=0) for D in deltas]                       # ∂L/∂bˡ = Σₙ δˡ
     return Gradients(deltas, weight_grads, bias_grads)
+
+
+def loss_value(output: torch.Tensor, target: torch.Tensor, loss: str) -> torch.Tensor:
+    """The scalar loss of a network's ``output: (N, K)``: ``"mse"`` and ``"cross_entropy"`` are torch's means,
+    ``"sum_squares"`` and ``"logistic"`` the errors summed over examples of the Hessian section (``K = 1``)."""
+    if loss == "mse":
+        return F.mse_loss(output, target)
+    if loss == "cross_entropy":
+        return F.cross_entropy(output, target)
+    if loss in LOSSES:
+        return summed_error(output, target, loss)
+    raise ValueError(f"loss must be one of 'mse', 'cross_entropy', {', '.join(map(repr, LOSSES))}; got {loss!r}")
+
+
+def preactivation_gradients(model: nn.Module, X: torch.Tensor, target: torch.Tensor, loss: str) -> list[torch.Tensor]:
+    """By torch autograd, independently of :func:`backprop`: ``∂Loss/∂Zˡ: (N, d_l)`` for every layer of a
+    dlbook MLP (``loss`` as in :func:`loss_value`). Runs ``model`` as it is (its dtype) and leaves ``.grad`` alone."""
+    layers_of(model)  # a dlbook MLP, or a clear TypeError
+    Z, x = [], X if X.requires_grad else X.detach().requires_grad_()  # so Zˡ is in a graph even if θ is frozen
+    for layer in model:
+        x = layer(x)
+        if isinstance(layer, nn.Linear):
+            Z.append(x)  # zˡ, kept in the graph
+    return list(torch.autograd.grad(loss_value(x, target, loss), Z))
+
+
+# ---------------------------------------------------------------- counting the work
+
+def matmul_flops(fn: Callable[[], object]) -> int:
+    """Floating-point operations in the matrix products that ``fn()`` runs (2 per multiply–add), counted by
+    torch's ``FlopCounterMode`` — an operation count, independent of the machine and of its load."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+
+class BackwardCounter:
+    """Wraps ``f: (n,) → (m,)`` and counts the backward passes that reach its output: ``counter.passes``."""
+
+    def __init__(self, f: Callable[[torch.Tensor], torch.Tensor]):
+        self.f, self.passes = f, 0
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.f(x)
+        if y.requires_grad:
+            y.register_hook(self._count)  # runs once per backward pass through y
+        return y
+
+    def _count(self, grad: torch.Tensor) -> None:
+        self.passes += 1
 
 
 # ---------------------------------------------------------------- initialisation, dead units
@@ -136,10 +187,18 @@ def example_errors(a: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
     return F.softplus(a) - t * a  # −[t ln σ(a) + (1−t) ln(1−σ(a))] = softplus(a) − t a, written stably
 
 
+def summed_error(output: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
+    """``E = Σₙ Eₙ`` (a scalar) from a one-output network's ``output: (N,) or (N, 1)`` and ``t: (N,)``;
+    usable as ``fit``'s ``loss_fn`` through ``functools.partial(summed_error, loss=...)``."""
+    if output.numel() != t.numel():
+        raise ValueError(f"summed_error needs one output per target, got shapes {tuple(output.shape)} and {tuple(t.shape)}")
+    return example_errors(output.reshape(-1), t.reshape(-1), loss).sum()
+
+
 def error_function(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> Callable:
     """``θ ↦ E(θ) = Σₙ Eₙ``, the summed error of ``model`` on ``(X, t)`` (``loss``: "sum_squares" or "logistic")."""
     a, t, loss = output_function(model, X), t.double().reshape(-1), _check_loss(loss)
-    return lambda theta: example_errors(a(theta), t, loss).sum()
+    return lambda theta: summed_error(a(theta), t, loss)
 
 
 def exact_hessian(model: nn.Module, X: torch.Tensor, t: torch.Tensor, loss: str) -> torch.Tensor:
@@ -169,20 +228,20 @@ def preactivation_derivatives(model: nn.Module, X: torch.Tensor, t: torch.Tensor
     if weights[-1].shape[0] != 1:
         raise ValueError(f"the Hessian helpers need a network with one output, got {weights[-1].shape[0]}")
     _check_loss(loss)
-    layers, t = list(copy.deepcopy(model).double()), t.double().reshape(-1)
-    deltas, hessians = [], []
+    double_model, X, t = copy.deepcopy(model).double(), X.double(), t.double().reshape(-1)
+    deltas = preactivation_gradients(double_model, X, t, loss)  # ∂E/∂zˡ = ∂Eₙ/∂zˡ row by row (E = Σₙ Eₙ)
+    layers, hessians = list(double_model), []
     for i, layer in enumerate(layers):
         if not isinstance(layer, nn.Linear):
             continue
         with torch.no_grad():
-            Z = nn.Sequential(*layers[: i + 1])(X.double())  # zˡ of every example: (N, d_l)
+            Z = nn.Sequential(*layers[: i + 1])(X)  # zˡ of every example: (N, d_l)
 
         def E(Z, tail=nn.Sequential(*layers[i + 1:])):  # Σₙ Eₙ as a function of the zˡ of every example
-            return example_errors(tail(Z).reshape(-1), t, loss).sum()
+            return summed_error(tail(Z), t, loss)
 
         H = torch.autograd.functional.hessian(E, Z)  # (N, d, N, d): zero between two different examples
         n = torch.arange(len(Z))
-        deltas.append(torch.func.grad(E)(Z))
         hessians.append(H[n, :, n, :])  # each example with itself: (N, d, d)
     return deltas, hessians
 

@@ -34,7 +34,10 @@ def test_backprop_matches_autograd(hidden, activation, loss, n, seed):
     T = torch.randn(n, 4, dtype=torch.float64) if loss == "mse" else torch.randint(0, 4, (n,))
     W, b, act = bp.layers_of(model)
     ours = bp.backprop(W, b, X, T, activation=act, loss=loss)
+    autograd_deltas = bp.preactivation_gradients(model, X, T, loss)
     deltas, weight_grads, bias_grads = torch_reference(model, X, T, loss)
+    for mine, ref in zip(autograd_deltas, deltas, strict=True):
+        torch.testing.assert_close(mine, ref, rtol=1e-12, atol=1e-14)
     for mine, ref in zip(ours.deltas + ours.weight_grads + ours.bias_grads, deltas + weight_grads + bias_grads):
         torch.testing.assert_close(mine, ref, rtol=1e-10, atol=1e-12)
 
@@ -57,6 +60,12 @@ def test_bad_input():
     for helper in (bp.error_function, bp.outer_product_hessian, bp.diagonal_hessian, bp.preactivation_derivatives):
         with pytest.raises(ValueError, match="'sum_squares' or 'logistic'"):
             helper(MLP(2, [3], 1), torch.randn(4, 2), torch.randn(4), "mse")
+    with pytest.raises(ValueError, match="loss must be one of 'mse', 'cross_entropy', 'sum_squares', 'logistic'"):
+        bp.loss_value(torch.randn(4, 1), torch.randn(4), "hinge")
+    with pytest.raises(ValueError, match="one output per target"):
+        bp.summed_error(torch.randn(4, 2), torch.randn(4), "sum_squares")
+    with pytest.raises(TypeError, match="expected a dlbook.mlp.MLP"):
+        bp.preactivation_gradients(torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.randn(4, 2), torch.randn(4, 2), "mse")
     stepped = MLP(2, [3], 1, activation="step")
     with pytest.raises(ValueError, match="needs h''"):
         bp.diagonal_hessian(stepped, torch.randn(4, 2), torch.randn(4), "sum_squares")
@@ -206,3 +215,58 @@ def test_hessian_vector_product_by_double_backprop():
     torch.testing.assert_close(bp.hvp(E, theta, v), H @ v)
     assert bp.relative_frobenius(H, H) == 0.0
     assert bp.relative_frobenius(2 * H, H) == pytest.approx(1.0)
+
+
+def test_summed_errors_are_the_sums_of_torch_losses():
+    torch.manual_seed(0)
+    a, t = torch.randn(7, 1, dtype=torch.float64), torch.randn(7, dtype=torch.float64)
+    labels = (t > 0).double()
+    torch.testing.assert_close(bp.summed_error(a, t, "sum_squares"), 0.5 * F.mse_loss(a[:, 0], t, reduction="sum"))
+    torch.testing.assert_close(bp.summed_error(a, labels, "logistic"),
+                               F.binary_cross_entropy_with_logits(a[:, 0], labels, reduction="sum"))
+    torch.testing.assert_close(bp.loss_value(a, labels, "logistic"), bp.summed_error(a[:, 0], labels, "logistic"))
+
+
+@pytest.mark.parametrize("loss", ["sum_squares", "logistic"])
+def test_preactivation_gradients_of_summed_errors_and_frozen_networks(loss):
+    model, X, t = hessian_problem([4, 3], loss, seed=4)
+    W, b, _ = bp.layers_of(model)
+    Z, _ = bp.forward(W, b, X, "tanh")
+    a = Z[-1].reshape(-1)
+    y = a if loss == "sum_squares" else torch.sigmoid(a)
+    model.requires_grad_(False)  # the reference still works: the graph starts at X
+    deltas = bp.preactivation_gradients(model, X, t, loss)
+    torch.testing.assert_close(deltas[-1].reshape(-1), y - t)  # ∂E/∂aₙ = yₙ − tₙ for both errors
+    torch.testing.assert_close(deltas[-2], (deltas[-1] @ W[-1]) * (1 - torch.tanh(Z[-2]) ** 2))
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_matmul_flops_counts_the_forward_and_backward_products():
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(5, 3)
+    X = torch.randn(8, 5)
+    assert bp.matmul_flops(lambda: layer(X)) == 2 * 8 * 5 * 3  # one multiply–add per (n, i, o)
+    model = MLP(6, [5, 4], 3)
+    X, y = torch.randn(10, 6), torch.randint(0, 3, (10,))
+    per_layer = [2 * 10 * 6 * 5, 2 * 10 * 5 * 4, 2 * 10 * 4 * 3]
+    assert bp.matmul_flops(lambda: F.cross_entropy(model(X), y)) == sum(per_layer)
+    # backward: two products per layer (errors and weight gradients), except no error is sent into X
+    gradient = bp.matmul_flops(lambda: torch.autograd.grad(F.cross_entropy(model(X), y), list(model.parameters())))
+    assert gradient == 3 * sum(per_layer) - per_layer[0]
+    assert bp.matmul_flops(lambda: torch.tanh(X)) == 0
+
+
+def test_backward_counter_counts_one_pass_per_vjp():
+    torch.manual_seed(0)
+    W = torch.randn(7, 4)
+    f = bp.BackwardCounter(lambda x: torch.tanh(W @ x))
+    x = torch.randn(4)
+    J = torch.autograd.functional.jacobian(f, x)  # one VJP per output row
+    assert f.passes == 7
+    torch.testing.assert_close(J, torch.diag(1 - torch.tanh(W @ x) ** 2) @ W)
+    f.passes = 0
+    y = f(x.requires_grad_())
+    torch.autograd.grad(y, x, torch.ones(7))
+    assert f.passes == 1
+    f(torch.randn(4))  # no graph, no pass
+    assert f.passes == 1
