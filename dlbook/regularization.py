@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import torch
+from torch.nn import functional as F
 from torch.optim.swa_utils import SWALR, AveragedModel
 
 from .callbacks import Callback
@@ -160,6 +161,38 @@ def legendre_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     return torch.stack(columns[: degree + 1], dim=1)
 
 
+def legendre_fit(x: torch.Tensor, y: torch.Tensor, degree: int, x_eval: torch.Tensor) -> torch.Tensor:
+    """Least-squares polynomial fit on Legendre features of ``2x − 1`` (inputs in [0, 1]), evaluated at ``x_eval``.
+
+    ``x: (n, 1)``, ``y: (n, 1)``, ``x_eval: (m, 1)`` → ``(m, 1)``; a batch of data sets works too:
+    ``x, y: (B, n, 1)`` → ``(B, m, 1)``, one fit per set. Computed in float64.
+    """
+    x, y, x_eval = (torch.as_tensor(t, dtype=torch.float64) for t in (x, y, x_eval))
+    if x.shape != y.shape or x.shape[-1] != 1 or x.ndim not in (2, 3):
+        raise ValueError(f"need x and y of shape (n, 1) or (B, n, 1), got {tuple(x.shape)} and {tuple(y.shape)}")
+    Phi = legendre_features(2 * x - 1, degree).reshape(*x.shape[:-1], degree + 1)     # (..., n, degree + 1)
+    w = torch.linalg.lstsq(Phi, y).solution                                            # (..., degree + 1, 1)
+    return legendre_features(2 * x_eval - 1, degree) @ w
+
+
+def first_per_class(X: torch.Tensor, y: torch.Tensor, n: int, classes: int | None = None):
+    """A small balanced subset: the first ``n`` examples of each class ``0 … classes − 1``, class by class.
+
+    ``X: (N, ...)``, ``y: (N,)`` class indices → ``(classes·n, ...)``, ``(classes·n,)``.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X and y differ in length: {len(X)} vs {len(y)}")
+    classes = int(y.max()) + 1 if classes is None else classes
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    index = [torch.nonzero(y == k)[:n, 0] for k in range(classes)]
+    short = [k for k, i in enumerate(index) if len(i) < n]
+    if short:
+        raise ValueError(f"classes {short} have fewer than {n} examples")
+    index = torch.cat(index)
+    return X[index], y[index]
+
+
 # ------------------------------------------------------------------ ensembles and weight averaging
 
 def reliability_bins(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10):
@@ -190,6 +223,20 @@ def expected_calibration_error(probs: torch.Tensor, targets: torch.Tensor, bins:
     confidence, accuracy, count = reliability_bins(probs, targets, bins)
     occupied = count > 0
     return float((count[occupied] / count.sum() * (accuracy[occupied] - confidence[occupied]).abs()).sum())
+
+
+def classification_scores(probs: torch.Tensor, targets: torch.Tensor, bins: int = 10) -> dict[str, float]:
+    """Accuracy, negative log-likelihood and expected calibration error of predicted probabilities.
+
+    ``probs: (N, K)`` class probabilities (e.g. an average of softmax outputs), ``targets: (N,)`` class
+    indices → ``{"accuracy", "nll", "ece"}``. The NLL is ``−mean log p_target`` with ``p`` clamped at 1e-12.
+    """
+    if probs.ndim != 2 or len(probs) != len(targets):
+        raise ValueError(f"need probs (N, K) and N targets, got {tuple(probs.shape)} and {tuple(targets.shape)}")
+    probs, targets = probs.detach(), targets.to(probs.device)
+    return dict(accuracy=(probs.argmax(1) == targets).double().mean().item(),
+                nll=F.nll_loss(probs.double().clamp_min(1e-12).log(), targets).item(),
+                ece=expected_calibration_error(probs, targets, bins))
 
 
 class SWA(Callback):

@@ -305,3 +305,50 @@ def test_swa_averages_the_weights_of_the_epochs_from_start_on():
         reg.SWA(start=0, swa_lr=0.1)
     with pytest.raises(ValueError, match="swa_lr"):
         reg.SWA(start=1, swa_lr=0.0)
+
+
+# ------------------------------------------------------------------ chapter helpers: polynomial fits, subsets, scores
+
+def test_legendre_fit_matches_numpy_polyfit_and_works_on_batches():
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(3, 12, 1, generator=gen, dtype=torch.float64)
+    y = torch.randn(3, 12, 1, generator=gen, dtype=torch.float64)
+    x_eval = torch.linspace(0, 1, 7, dtype=torch.float64).reshape(-1, 1)
+    batched = reg.legendre_fit(x, y, 4, x_eval)
+    assert batched.shape == (3, 7, 1)
+    for b in range(3):                             # the same least-squares polynomial, in the monomial basis
+        coef = np.polyfit(x[b, :, 0].numpy(), y[b, :, 0].numpy(), 4)
+        torch.testing.assert_close(batched[b, :, 0], torch.from_numpy(np.polyval(coef, x_eval[:, 0].numpy())))
+        torch.testing.assert_close(reg.legendre_fit(x[b], y[b], 4, x_eval), batched[b])
+    # degree n − 1 interpolates the n points
+    torch.testing.assert_close(reg.legendre_fit(x[0, :5], y[0, :5], 4, x[0, :5]), y[0, :5], atol=1e-8, rtol=0)
+    with pytest.raises(ValueError, match="shape"):
+        reg.legendre_fit(x[0, :, 0], y[0, :, 0], 2, x_eval)
+
+
+def test_first_per_class_is_balanced_and_keeps_order():
+    y = torch.tensor([2, 0, 1, 0, 2, 1, 0, 2, 1])
+    X = torch.arange(9.0).reshape(9, 1)
+    X_sub, y_sub = reg.first_per_class(X, y, 2)
+    assert y_sub.tolist() == [0, 0, 1, 1, 2, 2]
+    assert X_sub[:, 0].tolist() == [1.0, 3.0, 2.0, 5.0, 0.0, 4.0]
+    with pytest.raises(ValueError, match="fewer than 4"):
+        reg.first_per_class(X, y, 4)
+    with pytest.raises(ValueError, match="positive int"):
+        reg.first_per_class(X, y, 0)
+    with pytest.raises(ValueError, match="length"):
+        reg.first_per_class(X, y[:-1], 1)
+
+
+def test_classification_scores_by_hand():
+    probs = torch.tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
+    targets = torch.tensor([0, 1, 1, 1])
+    scores = reg.classification_scores(probs, targets)
+    assert scores["accuracy"] == pytest.approx(0.75)
+    expected_nll = -(np.log(0.9) + np.log(0.8) + np.log(0.4) + np.log(0.7)) / 4
+    assert scores["nll"] == pytest.approx(expected_nll, rel=1e-6)
+    assert scores["ece"] == pytest.approx(reg.expected_calibration_error(probs, targets))
+    # a zero probability on the target gives a large but finite NLL
+    assert scores["nll"] < reg.classification_scores(torch.tensor([[1.0, 0.0]]), torch.tensor([1]))["nll"] < 30
+    with pytest.raises(ValueError, match="targets"):
+        reg.classification_scores(probs, targets[:3])
