@@ -1,4 +1,5 @@
-"""Weight initialisation from scratch: gains, fans, Xavier/Glorot, He/Kaiming and orthogonal.
+"""Weight initialisation from scratch: gains, fans, Xavier/Glorot, He/Kaiming and orthogonal,
+and a look at the activations of a deep network at initialisation.
 
 Every scheme draws weights with zero mean and a variance chosen so that the
 signal keeps its size through a layer: ``Var(y) = n · Var(w) · E[x²]`` for
@@ -183,6 +184,34 @@ def init_linear_(model: nn.Module, init: Callable[[torch.Tensor], torch.Tensor],
             if layer.bias is not None:
                 layer.bias.fill_(bias)
     return model
+
+
+def activation_samples(model: nn.Sequential, X: torch.Tensor, rows: int = 16) -> list[torch.Tensor]:
+    """The outputs of every activation module of ``model`` on the first ``rows`` inputs, input to output.
+
+    ``model`` is an ``nn.Sequential`` (such as ``dlbook.mlp.MLP``); every child that
+    is not an ``nn.Linear`` counts as an activation. ``X: (N, in_features)``;
+    returns one detached CPU tensor ``(min(rows, N), width_l)`` per activation, in
+    the model's dtype (float64 stays float64). The whole batch runs (a layer may
+    mix rows, as batch normalisation does); the hooks are removed afterwards.
+    """
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be an nn.Sequential, got {type(model).__name__}")
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+        raise ValueError(f"rows must be a positive int, got {rows!r}")
+    activations = [m for m in model if not isinstance(m, nn.Linear)]
+    if not activations:
+        raise ValueError("model has no activation module between its linear layers")
+    samples: list[torch.Tensor] = []
+    hooks = [m.register_forward_hook(lambda _m, _inp, out: samples.append(out.detach()[:rows].cpu()))
+             for m in activations]
+    try:
+        with torch.no_grad():
+            model(X)
+    finally:
+        for h in hooks:
+            h.remove()
+    return samples
 
 
 def sample_variance_rtol(n_samples: int, kurtosis: float = 3.0, z: float = 5.0) -> float:
