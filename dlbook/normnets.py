@@ -98,6 +98,33 @@ class QuestionNet(nn.Module):
         return self.out(h).squeeze(1)
 
 
+QUESTIONS = ("even", "≥ 5", "divisible by 3", "in {0, 6, 8, 9}")  # yes/no questions about a digit 0–9
+
+
+def answers(digits: torch.Tensor) -> torch.Tensor:
+    """The answers to :data:`QUESTIONS` about each digit: ``digits: (N,)`` ints in 0–9 → ``(N, 4)`` bools."""
+    if digits.ndim != 1 or digits.dtype.is_floating_point or len(digits) and not (
+            0 <= int(digits.min()) <= int(digits.max()) <= 9):
+        raise ValueError(f"digits must be a 1-D integer tensor of values 0–9, got {digits.dtype} of shape "
+                         f"{tuple(digits.shape)}")
+    loops = torch.tensor([0, 6, 8, 9], device=digits.device)
+    return torch.stack([digits % 2 == 0, digits >= 5, digits % 3 == 0, torch.isin(digits, loops)], dim=1)
+
+
+def with_questions(images: torch.Tensor, digits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every image asked every one of :data:`QUESTIONS`, as a data set for :class:`QuestionNet`.
+
+    ``images: (N, F)``, ``digits: (N,)`` → inputs ``(4N, F + 1)`` (see :meth:`QuestionNet.ask`)
+    targets ``(4N,)`` in the images' dtype, 1 for "yes". Row ``q·N + i`` asks question ``q`` about image ``i``.
+    """
+    if images.ndim != 2 or digits.shape != images.shape[:1]:
+        raise ValueError(f"need images (N, F) and one digit per image, got {tuple(images.shape)} and "
+                         f"{tuple(digits.shape)}")
+    questions = torch.arange(len(QUESTIONS)).repeat_interleave(len(images))
+    inputs = QuestionNet.ask(images.repeat(len(QUESTIONS), 1), questions)
+    return inputs, answers(digits).T.reshape(-1).to(images.dtype)
+
+
 # ------------------------------------------------------------------ probes
 
 def shares_statistics(norm: Callable[[torch.Tensor], torch.Tensor], shape: Sequence[int],

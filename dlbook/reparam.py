@@ -112,6 +112,25 @@ def power_iteration(W: torch.Tensor, v: torch.Tensor, n_iterations: int = 1, eps
     return u @ W @ v, u, v
 
 
+def matrix_with_gap(gap: float, rows: int = 20, cols: int = 30, seed: int = 0) -> torch.Tensor:
+    """A float64 ``(rows, cols)`` matrix with σ₁ = 2 and σ₂ = 2·gap, to watch power iteration converge.
+
+    The other ``rows − 2`` singular values are spread evenly from 1.5·gap down to 0.1, so
+    ``gap`` = σ₂/σ₁ sets the rate (``gap = 1`` ties the top two). Random orthonormal singular
+    vectors, reproducible from ``seed``.
+    """
+    if not 0.05 <= gap <= 1:
+        raise ValueError(f"gap = σ₂/σ₁ must lie in [0.05, 1] (so that σ₂ stays the second largest), got {gap}")
+    if not 3 <= rows <= cols:
+        raise ValueError(f"need 3 <= rows <= cols, got rows={rows}, cols={cols}")
+    gen = torch.Generator().manual_seed(seed)
+    U, _ = torch.linalg.qr(torch.randn(rows, rows, generator=gen, dtype=torch.float64))
+    V, _ = torch.linalg.qr(torch.randn(cols, rows, generator=gen, dtype=torch.float64))  # orthonormal columns
+    rest = torch.linspace(1.5 * gap, 0.1, rows - 2, dtype=torch.float64)
+    values = torch.cat([torch.tensor([2.0, 2.0 * gap], dtype=torch.float64), rest])
+    return U @ torch.diag(values) @ V.T
+
+
 class SpectralNorm(nn.Module):
     """``W / σ(W)``, with σ estimated by one step of power iteration per training forward pass.
 

@@ -92,6 +92,38 @@ def test_question_net_errors():
         net.ask(randn(4, 5), torch.tensor([0, 1]))
 
 
+def test_answers_are_the_four_questions_about_each_digit():
+    expected = {  # digit: (even, ≥ 5, divisible by 3, in {0, 6, 8, 9})
+        0: (1, 0, 1, 1), 1: (0, 0, 0, 0), 2: (1, 0, 0, 0), 3: (0, 0, 1, 0), 4: (1, 0, 0, 0),
+        5: (0, 1, 0, 0), 6: (1, 1, 1, 1), 7: (0, 1, 0, 0), 8: (1, 1, 0, 1), 9: (0, 1, 1, 1),
+    }
+    got = normnets.answers(torch.arange(10))
+    assert got.dtype == torch.bool and got.shape == (10, len(normnets.QUESTIONS))
+    assert got.tolist() == [[bool(a) for a in expected[d]] for d in range(10)]
+
+
+def test_with_questions_asks_every_image_every_question():
+    images, digits = randn(5, 3), torch.tensor([0, 3, 5, 8, 1])
+    inputs, targets = normnets.with_questions(images, digits)
+    assert inputs.shape == (20, 4) and targets.shape == (20,) and targets.dtype == images.dtype
+    for q in range(4):
+        rows = slice(5 * q, 5 * q + 5)  # row q·N + i asks question q about image i
+        assert torch.equal(inputs[rows, :3], images)
+        assert torch.equal(inputs[rows, 3], torch.full((5,), float(q), dtype=images.dtype))
+        assert torch.equal(targets[rows], normnets.answers(digits)[:, q].to(images.dtype))
+    net = normnets.QuestionNet(in_features=3, num_questions=4, width=6).double()
+    assert net(inputs).shape == (20,)  # a data set QuestionNet reads
+
+
+def test_question_data_errors():
+    with pytest.raises(ValueError, match="integer tensor of values 0–9"):
+        normnets.answers(torch.tensor([3, 10]))
+    with pytest.raises(ValueError, match="integer tensor of values 0–9"):
+        normnets.answers(torch.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="one digit per image"):
+        normnets.with_questions(randn(4, 3), torch.tensor([1, 2]))
+
+
 # ------------------------------------------------------------------ probes
 
 def test_shares_statistics_finds_each_norms_axes():

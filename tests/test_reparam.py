@@ -17,14 +17,19 @@ from helpers import randn, assert_close
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def layers():
-    torch.manual_seed(0)
-    return [nn.Linear(5, 4), nn.Conv2d(3, 4, 3), nn.Conv1d(2, 3, 2), nn.ConvTranspose2d(3, 2, 2)]
-
-
-def inputs(layer, seed=0):
-    shape = {nn.Linear: (6, 5), nn.Conv2d: (2, 3, 5, 5), nn.Conv1d: (2, 2, 6), nn.ConvTranspose2d: (2, 3, 3, 3)}
-    return randn(*shape[type(layer)], seed=seed)
+@st.composite
+def layers_and_inputs(draw):
+    """A random float64 Linear, Conv1d, Conv2d or ConvTranspose2d (channels and kernel 1–4) and an input for it."""
+    kind = draw(st.sampled_from([nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d]))
+    c_in, c_out, batch, seed = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(
+        st.integers(0, 999))
+    torch.manual_seed(seed)
+    if kind is nn.Linear:
+        return kind(c_in, c_out).double(), (batch, c_in)
+    kernel = draw(st.integers(1, 3))
+    size = draw(st.integers(kernel, 5))
+    spatial = (size,) if kind is nn.Conv1d else (size, size)
+    return kind(c_in, c_out, kernel).double(), (batch, c_in, *spatial)
 
 
 def output_and_grads(layer, x, seed=1):
@@ -35,10 +40,11 @@ def output_and_grads(layer, x, seed=1):
 
 # ------------------------------------------------------------------ weight normalisation
 
-@pytest.mark.parametrize("index", range(4))
-@pytest.mark.parametrize("dim", [0, 1, None])
-def test_weight_norm_matches_torch(index, dim):
-    base = layers()[index].double()
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs(), data=st.data())
+def test_weight_norm_matches_torch(layer_and_shape, data):
+    base, shape = layer_and_shape
+    dim = data.draw(st.sampled_from([None, *range(base.weight.ndim)]), label="dim")
     theirs = nn.utils.parametrizations.weight_norm(copy.deepcopy(base), dim=dim)
     mine = R.weight_norm(copy.deepcopy(base), dim=dim)
     assert mine.state_dict().keys() == theirs.state_dict().keys()
@@ -47,7 +53,8 @@ def test_weight_norm_matches_torch(index, dim):
     with torch.no_grad():  # move g away from ‖v‖ so the test sees the reparametrisation at work
         for layer in (mine, theirs):
             layer.parametrizations.weight.original0.mul_(1.5)
-    for a, b in zip(output_and_grads(mine, inputs(base)), output_and_grads(theirs, inputs(base)), strict=True):
+    x = randn(*shape)
+    for a, b in zip(output_and_grads(mine, x), output_and_grads(theirs, x), strict=True):
         assert_close(a, b)
 
 
@@ -113,6 +120,23 @@ def test_power_iteration_converges_to_the_largest_singular_value(rows, cols, see
     assert_close(W @ v, sigma * u, atol=1e-6, rtol=1e-6)  # v and u are the top singular pair
 
 
+@pytest.mark.parametrize("gap", [0.05, 0.5, 0.9, 1.0])
+def test_matrix_with_gap_has_the_promised_singular_values(gap):
+    W = R.matrix_with_gap(gap, rows=6, cols=9, seed=3)
+    assert W.shape == (6, 9) and W.dtype == torch.float64
+    rest = torch.linspace(1.5 * gap, 0.1, 4, dtype=torch.float64)
+    expected = torch.cat([torch.tensor([2.0, 2.0 * gap], dtype=torch.float64), rest])
+    assert_close(torch.linalg.svdvals(W), expected.sort(descending=True).values)
+    assert torch.equal(W, R.matrix_with_gap(gap, rows=6, cols=9, seed=3))  # reproducible from the seed
+
+
+def test_matrix_with_gap_errors():
+    with pytest.raises(ValueError, match=r"gap = σ₂/σ₁ must lie in \[0.05, 1\]"):
+        R.matrix_with_gap(1.2)
+    with pytest.raises(ValueError, match="need 3 <= rows <= cols"):
+        R.matrix_with_gap(0.5, rows=8, cols=5)
+
+
 def spectral_pair(layer, n_power_iterations=1):
     theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
     mine = R.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
@@ -121,15 +145,15 @@ def spectral_pair(layer, n_power_iterations=1):
     return mine, theirs
 
 
-@pytest.mark.parametrize("index", range(4))
-@pytest.mark.parametrize("iterations", [1, 3])
-def test_spectral_norm_matches_torch_step_for_step(index, iterations):
-    layer = layers()[index].double()
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs(), iterations=st.integers(1, 3))
+def test_spectral_norm_matches_torch_step_for_step(layer_and_shape, iterations):
+    layer, shape = layer_and_shape
     mine, theirs = spectral_pair(layer, iterations)
     for step in range(3):  # training: one update of u, v per forward, then a gradient step
         results = []
         for model in (mine, theirs):
-            results.append(output_and_grads(model, inputs(layer, seed=step)))
+            results.append(output_and_grads(model, randn(*shape, seed=step)))
             with torch.no_grad():
                 for p in model.parameters():
                     p -= 0.1 * p.grad
@@ -138,22 +162,30 @@ def test_spectral_norm_matches_torch_step_for_step(index, iterations):
             assert_close(a, b)
     for m in (mine, theirs):
         m.eval()
-    assert_close(mine(inputs(layer, 9)), theirs(inputs(layer, 9)))
+    assert_close(mine(randn(*shape, seed=9)), theirs(randn(*shape, seed=9)))
     for name, buffer in theirs.named_buffers():
         assert_close(dict(mine.named_buffers())[name], buffer)
 
 
-def test_spectral_norm_matches_torch_in_the_limit():
-    torch.manual_seed(1)
-    layer = nn.Linear(6, 5).double()
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs())
+def test_spectral_norm_matches_torch_in_the_limit(layer_and_shape):
+    layer, _ = layer_and_shape
+    out_axis = 1 if isinstance(layer, nn.ConvTranspose2d) else 0
+    matrix = layer.weight.detach().movedim(out_axis, 0).flatten(1)  # how both read a kernel: (out, rest)
+    s = torch.linalg.svdvals(matrix)
+    gap = float(s[1] / s[0]) if len(s) > 1 else 0.0
+    assume(gap < 0.95)  # the error shrinks like gap^(2k): iterate until gap^(2k) < 1e-20
+    iterations = 10 + (int(math.log(1e-20) / (2 * math.log(gap))) if gap > 0 else 0)
     mine = R.spectral_norm(copy.deepcopy(layer))  # independent random starts for u and v
     theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer))
-    for _ in range(100):
+    for _ in range(iterations):
         mine.weight, theirs.weight  # every training-mode access is one more power-iteration step
-    exact = layer.weight / torch.linalg.matrix_norm(layer.weight, 2)
+    exact = layer.weight / s[0]
     assert_close(mine.weight, exact, atol=1e-8, rtol=1e-8)
     assert_close(theirs.weight, exact, atol=1e-8, rtol=1e-8)
-    assert_close(torch.linalg.matrix_norm(mine.weight.detach(), 2), torch.tensor(1.0, dtype=torch.float64))
+    assert_close(torch.linalg.svdvals(mine.weight.detach().movedim(out_axis, 0).flatten(1))[0],
+                 torch.tensor(1.0, dtype=torch.float64))
 
 
 def test_spectral_norm_eval_mode_freezes_u_and_v():
