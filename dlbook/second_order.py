@@ -64,6 +64,24 @@ def newton(f: Function, x0, steps: int, *, damping: float = 0.0) -> torch.Tensor
     return torch.stack(path)
 
 
+def hessian_by_rows(f: Function, x: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """The Hessian of ``f(x: (d,)) -> ()``, one row per backward pass: ``(d, d)`` and the number of passes.
+
+    One backward pass gives ``g = ∇f(x)`` as a graph; row ``i`` is ``∇gᵢ``, one more
+    backward pass through that graph. The passes are counted by a hook on ``g``
+    (it fires once per backward pass that reaches ``g``), not assumed: ``d`` of them.
+    """
+    if x.ndim != 1:
+        raise ValueError(f"x must be a vector (d,), got shape {tuple(x.shape)}")
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        g, = torch.autograd.grad(f(x), x, create_graph=True)              # ∇f, differentiable again
+        passes = [0]
+        g.register_hook(lambda grad: passes.__setitem__(0, passes[0] + 1))
+        rows = [torch.autograd.grad(g[i], x, retain_graph=True)[0] for i in range(len(x))]   # ∂²f/∂xᵢ∂x
+    return torch.stack(rows).detach(), passes[0]
+
+
 # ---------------------------------------------------------------- line searches
 
 def _slope(f: Function, x: torch.Tensor, p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -90,3 +90,18 @@ def test_gradient_descent_with_line_search_decreases_monotonically():
     assert steps == [0.5] * 3
     with pytest.raises(ValueError, match="lr must be positive"):
         so.gradient_descent(loss, torch.zeros(3), 3, lr=0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(d=st.integers(1, 6), seed=st.integers(0, 1000))
+def test_hessian_by_rows_matches_autograd_and_counts_one_pass_per_row(d, seed):
+    w, X, y = logistic_problem(20, d, seed)
+    loss = lambda v: so.logistic_loss(v, X, y, 0.1) + (v ** 4).sum()      # a non-quadratic term too
+    H, passes = so.hessian_by_rows(loss, w)
+    torch.testing.assert_close(H, torch.autograd.functional.hessian(loss, w))
+    assert passes == d and not H.requires_grad
+
+
+def test_hessian_by_rows_needs_a_vector():
+    with pytest.raises(ValueError, match="vector"):
+        so.hessian_by_rows(lambda v: (v ** 2).sum(), torch.ones(2, 2))
