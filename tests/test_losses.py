@@ -130,13 +130,26 @@ def binary_hinge_in_torch(y, t, margin):
 
 
 @SETTINGS
-@given(seed=SEEDS, n=st.integers(1, 8), scale=SCALES, reduction=REDUCTIONS, margin=st.sampled_from([0.5, 1.0]))
-def test_hinge_matches_torch(seed, n, scale, reduction, margin):
-    y = scale * randn(n, seed=seed)
-    t = 2.0 * torch.randint(0, 2, (n,), generator=generator(seed + 1)).double() - 1
+@given(seed=SEEDS, shape=st.lists(st.integers(1, 4), min_size=1, max_size=3), scale=SCALES, reduction=REDUCTIONS,
+       margin=st.sampled_from([0.5, 1.0]))
+def test_hinge_matches_torch(seed, shape, scale, reduction, margin):
+    y = scale * randn(*shape, seed=seed)
+    t = 2.0 * torch.randint(0, 2, tuple(shape), generator=generator(seed + 1)).double() - 1
     reduce = {"mean": torch.mean, "sum": torch.sum, "none": lambda x: x}[reduction]
     assert_same(lambda y: losses.hinge(y, t, margin=margin, reduction=reduction),
                 lambda y: reduce(binary_hinge_in_torch(y, t, margin)), y)
+
+
+@pytest.mark.parametrize("shape", [(7, 1), (1, 7), (2, 3, 1)])
+def test_hinge_on_column_scores_is_the_formula_elementwise(shape):
+    """A model with one output gives scores (N, 1), as in the chapter: the loss is max(0, m − t·y) per entry."""
+    y = 2 * randn(*shape, seed=3)
+    t = 2.0 * torch.randint(0, 2, shape, generator=generator(4)).double() - 1
+    per_entry = losses.hinge(y, t, margin=1.0, reduction="none")
+    assert per_entry.shape == y.shape
+    torch.testing.assert_close(per_entry, (1 - t * y).clamp(min=0))
+    torch.testing.assert_close(losses.hinge(y, t), (1 - t * y).clamp(min=0).mean())
+    torch.testing.assert_close(losses.hinge(y, t, reduction="none"), binary_hinge_in_torch(y, t, 1.0))
 
 
 @SETTINGS
@@ -201,6 +214,7 @@ def test_huber_is_half_squared_error_inside_delta_and_linear_outside():
     (lambda: losses.mae(torch.randn(5), torch.randn(4)), ValueError, "same shape"),
     (lambda: losses.huber(torch.randn(3), torch.randn(3), delta=0.0), ValueError, "delta"),
     (lambda: losses.hinge(torch.randn(3), torch.tensor([0.0, 1.0, 1.0])), ValueError, r"−1 or \+1"),
+    (lambda: losses.hinge(torch.randn(5, 1), torch.ones(5)), ValueError, r"\(5, 1\) and target \(5,\)"),
     (lambda: losses.multiclass_hinge(torch.randn(3, 2), torch.tensor([0, 1, 2])), ValueError, r"\[0, 2\)"),
     (lambda: losses.multiclass_hinge(torch.randn(3, 2), torch.tensor([0, 1, 1]), p=3), ValueError, "p must be 1 or 2"),
     (lambda: losses.gaussian_nll(torch.randn(3), torch.randn(3), -1.0), ValueError, "var must be positive"),
