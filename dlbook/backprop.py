@@ -18,7 +18,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torch import nn
 from torch.nn import functional as F
 
-from . import activations
+from . import activations, landscapes
 
 
 def layers_of(model: nn.Module) -> tuple[list[torch.Tensor], list[torch.Tensor], str]:
@@ -161,7 +161,7 @@ def _check_loss(loss: str) -> str:
 
 def flat_parameters(model: nn.Module) -> torch.Tensor:
     """All parameters in ``model.parameters()`` order, flattened into one float64 vector ``θ: (P,)``."""
-    return torch.cat([p.detach().double().reshape(-1) for p in model.parameters()])
+    return landscapes.flat_parameters(model).double()
 
 
 def output_function(model: nn.Module, X: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:

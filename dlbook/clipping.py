@@ -17,7 +17,7 @@ from torch import nn
 from .history import History
 from .landscapes import flat_parameters
 from .mlp import MLP
-from .optim import SGD, clip_grad_norm_
+from .optim import SGD, clip_grad_norm_, gradient_norm
 from .train import TrainingDiverged, fit
 
 
@@ -36,14 +36,6 @@ def exploding_mlp(in_features: int = 1, hidden: Sequence[int] = (32,) * 8, out_f
         for layer in model.linears():
             layer.weight.mul_(gain)
     return model
-
-
-def gradient_norm(parameters) -> float:
-    """The 2-norm of all gradients of ``parameters`` concatenated (0 when none has a gradient)."""
-    grads = [p.grad for p in parameters if p.grad is not None]
-    if not grads:
-        return 0.0
-    return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads])))
 
 
 @dataclass
@@ -75,8 +67,8 @@ def train_clipped(model: nn.Module, train, *, max_norm: float | None, lr: float,
     optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
 
     def before_step(optimizer, args, kwargs):
-        norm = gradient_norm(model.parameters()) if max_norm is None else float(clip_grad_norm_(model.parameters(), max_norm))
-        record.norms.append(norm)
+        norm = gradient_norm(model.parameters()) if max_norm is None else clip_grad_norm_(model.parameters(), max_norm)
+        record.norms.append(float(norm))
         record.positions.append(flat_parameters(model))
 
     handle = optimizer.register_step_pre_hook(before_step)

@@ -226,6 +226,15 @@ class AdamW(Adam):
 
 # ---------------------------------------------------------------- gradient-norm clipping
 
+def gradient_norm(parameters: Iterable[torch.Tensor] | torch.Tensor) -> torch.Tensor:
+    """``‖∇‖``: the 2-norm of the gradients of ``parameters`` concatenated, a 0-dim tensor (0 when none has one)."""
+    params = [parameters] if isinstance(parameters, torch.Tensor) else list(parameters)
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
 def clip_grad_norm_(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm: float,
                     eps: float = 1e-6) -> torch.Tensor:
     """Rescale all gradients together so their joint norm is at most ``max_norm``; return the norm before.
@@ -236,10 +245,8 @@ def clip_grad_norm_(parameters: Iterable[torch.Tensor] | torch.Tensor, max_norm:
     if not isinstance(max_norm, (int, float)) or isinstance(max_norm, bool) or not max_norm > 0:
         raise ValueError(f"max_norm must be a positive number, got {max_norm!r}")
     params = [parameters] if isinstance(parameters, torch.Tensor) else list(parameters)
+    total = gradient_norm(params)                                                                 # ‖∇‖
     grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return torch.tensor(0.0)
-    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))  # ‖∇‖
     scale = torch.clamp(max_norm / (total + eps), max=1.0)                                       # min(1, δ/‖∇‖)
     for g in grads:
         g.mul_(scale)

@@ -14,6 +14,7 @@ from torch.nn import functional as F
 from torch.optim.swa_utils import SWALR, AveragedModel
 
 from .callbacks import Callback
+from .train import accuracy
 
 Params = torch.Tensor | Iterable[torch.Tensor]
 
@@ -234,7 +235,7 @@ def classification_scores(probs: torch.Tensor, targets: torch.Tensor, bins: int 
     if probs.ndim != 2 or len(probs) != len(targets):
         raise ValueError(f"need probs (N, K) and N targets, got {tuple(probs.shape)} and {tuple(targets.shape)}")
     probs, targets = probs.detach(), targets.to(probs.device)
-    return dict(accuracy=(probs.argmax(1) == targets).double().mean().item(),
+    return dict(accuracy=float(accuracy(probs, targets)),
                 nll=F.nll_loss(probs.double().clamp_min(1e-12).log(), targets).item(),
                 ece=expected_calibration_error(probs, targets, bins))
 

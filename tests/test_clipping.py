@@ -30,17 +30,8 @@ def test_gradients_of_the_exploding_mlp_are_over_a_hundred_times_those_at_gain_o
     for gain in (1.0, 3.0):
         model = clipping.exploding_mlp(gain=gain)
         torch.nn.functional.mse_loss(model(X), y).backward()
-        norms[gain] = clipping.gradient_norm(model.parameters())
+        norms[gain] = float(optim.gradient_norm(model.parameters()))
     assert norms[3.0] > 100 * norms[1.0]
-
-
-def test_gradient_norm_matches_torch():
-    model = clipping.exploding_mlp(1, [8], 1, gain=1.0)
-    assert clipping.gradient_norm(model.parameters()) == 0.0
-    X, y = sine()
-    torch.nn.functional.mse_loss(model(X), y).backward()
-    expected = torch.nn.utils.get_total_norm([p.grad for p in model.parameters()])
-    assert clipping.gradient_norm(model.parameters()) == pytest.approx(float(expected), rel=1e-6)
 
 
 def test_unclipped_run_diverges_and_keeps_the_error():

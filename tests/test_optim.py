@@ -145,6 +145,14 @@ def test_bad_hyper_parameters_raise_clear_errors(make, message):
         make([torch.zeros(2, requires_grad=True)])
 
 
+def test_gradient_norm_matches_torch():
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+    assert float(optim.gradient_norm(model.parameters())) == 0.0  # no gradients yet
+    model(torch.randn(16, 3)).pow(2).mean().backward()
+    expected = torch.nn.utils.get_total_norm([p.grad for p in model.parameters()])
+    assert float(optim.gradient_norm(model.parameters())) == pytest.approx(float(expected), rel=1e-6)
+
+
 def test_clip_grad_norm_matches_torch_and_the_formula():
     model, X, y = random_model(torch.float64)
     twin = copy.deepcopy(model)
