@@ -1,36 +1,21 @@
-"""Callbacks for :func:`dlbook.fit`: every optional behaviour of the loop lives here.
+"""Callbacks for :func:`dlbook.fit`: early stopping, checkpoints and a live plot.
 
-The loop fires three events, in this order: ``on_fit_start`` once,
-``on_epoch_end`` after each epoch (after validation), ``on_fit_end`` once, also
-when training stops early, diverges or is interrupted. A callback sets
-``state.stop = True`` to end training after the current epoch.
+The events they answer, and the :class:`~dlbook.train.Callback` base class, are
+defined beside the loop that fires them, in :mod:`dlbook.train`.
 """
 from __future__ import annotations
 
 import copy
 import os
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 import torch
 
 from .config import headless
 from .history import History
-
-
-class Callback:
-    """Base class: override the events you need. ``state`` is a :class:`dlbook.train.FitState`."""
-
-    def on_fit_start(self, state) -> None:
-        pass
-
-    def on_epoch_end(self, state) -> None:
-        pass
-
-    def on_fit_end(self, state) -> None:
-        pass
+from .plot import training_curves
+from .train import Callback
 
 
 def _improved(value: float, best: float | None, mode: str, min_delta: float) -> bool:
@@ -153,7 +138,7 @@ class LivePlot(Callback):
 
         if len(state.history) == 0:
             return
-        fig = state.history.plot(self.names, logy=self.logy)
+        fig = training_curves(state.history, names=self.names, logy=self.logy)
         clear_output(wait=True)
         display(fig)
         plt.close(fig)
@@ -164,31 +149,3 @@ class LivePlot(Callback):
 
     def on_fit_end(self, state) -> None:
         self._draw(state)
-
-
-class TrainingClock(Callback):
-    """After each epoch, record the loss on ``train`` against the seconds spent training; stop after ``budget`` s.
-
-    ``train`` is ``(X, y)`` (or anything :func:`dlbook.evaluate` takes), scored with
-    ``loss_fn``. The time spent measuring the loss is excluded from ``seconds``,
-    so runs with different batch sizes are compared on training time alone.
-    After the run, ``seconds[k]`` and ``losses[k]`` belong to epoch ``k + 1``.
-    """
-
-    def __init__(self, train, budget: float, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]):
-        if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not budget > 0:
-            raise ValueError(f"budget must be a positive number of seconds, got {budget!r}")
-        self.train, self.budget, self.loss_fn = train, budget, loss_fn
-
-    def on_fit_start(self, state) -> None:
-        self.seconds, self.losses, self.measuring = [], [], 0.0
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, state) -> None:
-        from .train import evaluate            # train.py imports this module: import at call time
-
-        now = time.perf_counter()
-        self.seconds.append(now - self.start - self.measuring)
-        self.losses.append(evaluate(state.model, self.train, loss_fn=self.loss_fn, device=state.device)["loss"])
-        self.measuring += time.perf_counter() - now
-        state.stop = self.seconds[-1] > self.budget

@@ -61,12 +61,6 @@ class History:
         return cls(list(d["epochs"]), {k: list(v) for k, v in d["values"].items()},
                    list(d.get("step_loss", [])), bool(d.get("interrupted", False)))
 
-    def plot(self, names: list[str] | None = None, *, ax=None, logy: bool = False):
-        """Training curves: losses on the left axis, other metrics on a second one. Returns the Figure."""
-        from .plot import training_curves
-
-        return training_curves(self, names=names, ax=ax, logy=logy)
-
     def __repr__(self) -> str:
         last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.values.items())
         flag = ", interrupted" if self.interrupted else ""

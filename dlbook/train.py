@@ -17,7 +17,6 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 import torch
 from torch import nn
 
-from .callbacks import Callback
 from .config import get_device, headless
 from .history import History
 
@@ -30,6 +29,25 @@ class TrainingDiverged(FloatingPointError):
     def __init__(self, message: str, history: History, epoch: int, step: int):
         super().__init__(message)
         self.history, self.epoch, self.step = history, epoch, step
+
+
+class Callback:
+    """Base class of everything optional in :func:`fit`: override the events you need.
+
+    The loop fires, in this order: ``on_fit_start`` once; ``on_epoch_end`` after each
+    epoch (after validation); ``on_fit_end`` once, also when training stops early,
+    diverges or is interrupted. ``state`` is the run's :class:`FitState`; a callback
+    sets ``state.stop = True`` to end training after the current epoch.
+    """
+
+    def on_fit_start(self, state: "FitState") -> None:
+        pass
+
+    def on_epoch_end(self, state: "FitState") -> None:
+        pass
+
+    def on_fit_end(self, state: "FitState") -> None:
+        pass
 
 
 @dataclass

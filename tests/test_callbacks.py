@@ -7,15 +7,7 @@ from torch.nn import functional as F
 
 import dlbook
 from dlbook import callbacks
-from dlbook.mlp import MLP
-
-
-def noisy_problem(seed=0):
-    """Few noisy points and a big network: validation loss turns up while training loss falls."""
-    X, y = dlbook.data.moons(40, noise=0.4, seed=seed)
-    Xv, yv = dlbook.data.moons(200, noise=0.4, seed=seed + 100)
-    torch.manual_seed(seed)
-    return MLP(2, [128, 128], 2), (X, y), (Xv, yv)
+from helpers import noisy_problem
 
 
 def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
@@ -103,44 +95,7 @@ def test_live_plot_displays_a_figure(monkeypatch):
     (lambda: dlbook.EarlyStopping(min_delta=-1), "min_delta"),
     (lambda: dlbook.Checkpoint("x.pt", every=0), "every"),
     (lambda: dlbook.LivePlot(every=0), "every"),
-    (lambda: callbacks.TrainingClock((torch.zeros(1, 2), torch.zeros(1)), 0.0, F.mse_loss), "budget"),
-    (lambda: callbacks.TrainingClock((torch.zeros(1, 2), torch.zeros(1)), True, F.mse_loss), "budget"),
 ])
 def test_bad_callback_arguments(make, message):
     with pytest.raises(ValueError, match=message):
         make()
-
-
-def test_training_clock_records_the_full_loss_per_epoch_and_stops_on_its_budget(monkeypatch):
-    model, train, _ = noisy_problem()
-    now = [0.0]
-    monkeypatch.setattr(callbacks.time, "perf_counter", lambda: now[0])
-    real_evaluate = dlbook.train.evaluate
-
-    def slow_evaluate(*args, **kwargs):                   # measuring takes 5 s that must not count
-        now[0] += 5.0
-        return real_evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(dlbook.train, "evaluate", slow_evaluate)
-
-    class Tick(dlbook.Callback):                           # each epoch of training "takes" 1 s
-        def on_epoch_end(self, state):
-            now[0] += 1.0
-
-    clock = callbacks.TrainingClock(train, budget=3.5, loss_fn=F.cross_entropy)
-    history = dlbook.fit(model, train, loss_fn=F.cross_entropy, epochs=100, batch_size=8,
-                         optimizer=torch.optim.SGD(model.parameters(), lr=0.1), callbacks=[Tick(), clock],
-                         progress=False)
-    assert clock.seconds == [1.0, 2.0, 3.0, 4.0] and len(history) == 4        # stops once past 3.5 s
-    assert clock.losses[-1] == pytest.approx(real_evaluate(model, train, loss_fn=F.cross_entropy)["loss"])
-    assert clock.losses[0] > clock.losses[-1]
-
-
-def test_training_clock_starts_afresh_on_every_fit():
-    model, train, _ = noisy_problem()
-    clock = callbacks.TrainingClock(train, budget=60.0, loss_fn=F.cross_entropy)
-    for epochs in (3, 2):
-        dlbook.fit(model, train, loss_fn=F.cross_entropy, epochs=epochs, batch_size=8,
-                   optimizer=torch.optim.SGD(model.parameters(), lr=0.1), callbacks=[clock], progress=False)
-        assert len(clock.seconds) == len(clock.losses) == epochs
-        assert clock.seconds == sorted(clock.seconds) and clock.seconds[0] >= 0

@@ -180,7 +180,7 @@ def test_mnist_offline_error_suggests_digits(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("no network")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(data.download.urllib.request, "urlopen", offline)
     with pytest.raises(ConnectionError, match="offline.*digits\\(\\)"):
         data.mnist("fashion", root=tmp_path)
     assert list(tmp_path.iterdir()) == []  # nothing half-written is left behind
@@ -196,3 +196,17 @@ def test_mnist_bad_arguments():
         data.mnist("kmnist", download=False)
     with pytest.raises(ValueError, match="split"):
         data.mnist("digits", "validation", download=False)
+
+
+def test_first_per_class_is_balanced_and_keeps_order():
+    y = torch.tensor([2, 0, 1, 0, 2, 1, 0, 2, 1])
+    X = torch.arange(9.0).reshape(9, 1)
+    X_sub, y_sub = data.first_per_class(X, y, 2)
+    assert y_sub.tolist() == [0, 0, 1, 1, 2, 2]
+    assert X_sub[:, 0].tolist() == [1.0, 3.0, 2.0, 5.0, 0.0, 4.0]
+    with pytest.raises(ValueError, match="fewer than 4"):
+        data.first_per_class(X, y, 4)
+    with pytest.raises(ValueError, match="positive int"):
+        data.first_per_class(X, y, 0)
+    with pytest.raises(ValueError, match="length"):
+        data.first_per_class(X, y[:-1], 1)

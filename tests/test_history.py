@@ -1,7 +1,9 @@
-import matplotlib.pyplot as plt
 import pytest
 
+import matplotlib.pyplot as plt
+
 from dlbook import History
+from dlbook.plot import training_curves
 
 
 def filled():
@@ -37,8 +39,8 @@ def test_dict_round_trip_and_repr():
     assert "3 epochs" in repr(h) and "interrupted" in repr(h)
 
 
-def test_plot_draws_losses_and_metrics():
-    fig = filled().plot()
+def test_training_curves_draw_losses_and_metrics():
+    fig = training_curves(filled())
     left = fig.axes[0]
     assert [line.get_label() for line in left.get_lines()] == ["loss", "val_loss"]
     assert [line.get_label() for line in fig.axes[1].get_lines()] == ["val_accuracy"]

@@ -1,7 +1,7 @@
 import pytest
 
 import dlbook
-from dlbook import reparam
+from dlbook.normalization import weight_normalization
 from dlbook import show_source
 
 
@@ -23,6 +23,6 @@ def test_show_source_rejects_what_has_no_source():
 
 
 def test_show_source_of_a_decorated_function_names_its_own_file():
-    src = show_source(reparam.data_dependent_init_)            # wrapped by @torch.no_grad()
-    assert src.where.startswith("dlbook/reparam.py, lines "), src.where
+    src = show_source(weight_normalization.data_dependent_init_)            # wrapped by @torch.no_grad()
+    assert src.where.startswith("dlbook/normalization/weight_normalization.py, lines "), src.where
     assert "def data_dependent_init_(" in src.code

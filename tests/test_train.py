@@ -5,7 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 import dlbook
-from dlbook.mlp import MLP
+from dlbook.perceptron_mlp import MLP
 from dlbook.train import TensorBatches, as_batches
 
 

@@ -1,0 +1,20 @@
+"""Chapter 6: regularisation — penalties and their paths, model size, dropout, augmentation, tangent propagation,
+calibration and weight averaging."""
+from .augmentation import (augmented_copies, gaussian_noise, random_affine, random_flip, random_shift,
+                           rotate_points, rotation_tangent, translate)
+from .calibration import classification_scores, expected_calibration_error, reliability_bins
+from .dropout import STOCHASTIC_LAYERS, Dropout, GaussianDropout, dropout_mlp, mc_samples
+from .penalties import (ProximalSGD, elastic_net_path, elastic_net_penalty, l1_penalty, l2_penalty, linear_gd_path,
+                        prox_elastic_net, ridge, soft_threshold)
+from .polynomials import legendre_features, legendre_fit
+from .tangent_prop import shift_tangent, tangent_penalty, train_tangent_prop
+from .weight_averaging import SWA
+
+__all__ = [
+    "Dropout", "GaussianDropout", "ProximalSGD", "STOCHASTIC_LAYERS", "SWA", "augmented_copies",
+    "classification_scores", "dropout_mlp", "elastic_net_path", "elastic_net_penalty", "expected_calibration_error",
+    "gaussian_noise", "l1_penalty", "l2_penalty", "legendre_features", "legendre_fit", "linear_gd_path",
+    "mc_samples", "prox_elastic_net", "random_affine", "random_flip", "random_shift", "reliability_bins", "ridge",
+    "rotate_points", "rotation_tangent", "shift_tangent", "soft_threshold", "tangent_penalty", "train_tangent_prop",
+    "translate",
+]

@@ -1,0 +1,250 @@
+"""Weight and spectral normalisation from scratch against torch's parametrizations."""
+import copy
+import math
+
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from dlbook import check
+from dlbook import normalization as R
+from dlbook.normalization import weight_normalization
+
+from helpers import randn, assert_close
+
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+@st.composite
+def layers_and_inputs(draw):
+    """A random float64 Linear, Conv1d, Conv2d or ConvTranspose2d (channels and kernel 1–4) and an input for it."""
+    kind = draw(st.sampled_from([nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d]))
+    c_in, c_out, batch, seed = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(
+        st.integers(0, 999))
+    torch.manual_seed(seed)
+    if kind is nn.Linear:
+        return kind(c_in, c_out).double(), (batch, c_in)
+    kernel = draw(st.integers(1, 3))
+    size = draw(st.integers(kernel, 5))
+    spatial = (size,) if kind is nn.Conv1d else (size, size)
+    return kind(c_in, c_out, kernel).double(), (batch, c_in, *spatial)
+
+
+def output_and_grads(layer, x, seed=1):
+    out = layer(x)
+    (out * randn(*out.shape, seed=seed)).sum().backward()
+    return [out.detach()] + [p.grad for p in layer.parameters()]
+
+
+# ------------------------------------------------------------------ weight normalisation
+
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs(), data=st.data())
+def test_weight_norm_matches_torch(layer_and_shape, data):
+    base, shape = layer_and_shape
+    dim = data.draw(st.sampled_from([None, *range(base.weight.ndim)]), label="dim")
+    theirs = nn.utils.parametrizations.weight_norm(copy.deepcopy(base), dim=dim)
+    mine = R.weight_norm(copy.deepcopy(base), dim=dim)
+    assert mine.state_dict().keys() == theirs.state_dict().keys()
+    mine.load_state_dict(theirs.state_dict())
+    assert_close(mine.weight, base.weight)  # at registration w is unchanged: g = ‖w‖, v = w
+    with torch.no_grad():  # move g away from ‖v‖ so the test sees the reparametrisation at work
+        for layer in (mine, theirs):
+            layer.parametrizations.weight.original0.mul_(1.5)
+    x = randn(*shape)
+    for a, b in zip(output_and_grads(mine, x), output_and_grads(theirs, x), strict=True):
+        assert_close(a, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple), seed=st.integers(0, 99), data=st.data())
+def test_weight_norm_gradients_are_the_derived_formulas(shape, seed, data):
+    dim = data.draw(st.sampled_from([None, *range(len(shape))]))
+    v = randn(*shape, seed=seed)
+    g = weight_normalization._norm_except(randn(*shape, seed=seed + 1), dim)
+    target = randn(*shape, seed=seed + 2)
+
+    def loss(g, v):
+        return (R.WeightNorm(dim)(g, v) - target).square().sum() / 2
+
+    def derived(g, v):
+        w = R.WeightNorm(dim)(g, v)
+        return R.weight_norm_grads(g, v, w - target, dim)  # ∇_w of ½‖w − t‖² is w − t
+
+    check.grad(loss, derived, g, v, name="weight-norm gradients")
+
+
+def test_weight_norm_is_scale_invariant_in_v():
+    wn, g, v = R.WeightNorm(0), randn(4, 1).abs(), randn(4, 3, seed=1)
+    assert_close(wn(g, 7.5 * v), wn(g, v))
+    norms = wn(g, v).norm(dim=1, keepdim=True)
+    assert_close(norms, g)  # ‖w‖ = g, whatever v
+
+
+def test_data_dependent_init_standardises_the_first_batch():
+    for layer, x, dims in [(nn.Linear(5, 4), randn(64, 5) * 3 + 1, (0,)),
+                           (nn.Conv2d(3, 4, 3), randn(8, 3, 6, 6) - 2, (0, 2, 3))]:
+        layer = R.weight_norm(layer.double())
+        R.data_dependent_init_(layer, x)
+        with torch.no_grad():
+            y = layer(x)
+        assert_close(y.mean(dim=dims), torch.zeros(4, dtype=y.dtype))
+        assert_close(y.std(dim=dims, correction=0), torch.ones(4, dtype=y.dtype))
+
+
+def test_weight_norm_errors():
+    with pytest.raises(ValueError, match="no tensor parameter 'kernel'"):
+        R.weight_norm(nn.Linear(2, 3), name="kernel")
+    with pytest.raises(ValueError, match="dim 2 is out of range"):
+        R.weight_norm(nn.Linear(2, 3), dim=2)
+    with pytest.raises(ValueError, match="torch reads dim=-1 as None"):
+        R.weight_norm(nn.Linear(2, 3), dim=-1)
+    with pytest.raises(ValueError, match="needs a layer with weight_norm"):
+        R.data_dependent_init_(nn.Linear(2, 3), torch.randn(4, 2))
+
+
+# ------------------------------------------------------------------ spectral normalisation
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.integers(1, 8), cols=st.integers(1, 8), seed=st.integers(0, 999))
+def test_power_iteration_converges_to_the_largest_singular_value(rows, cols, seed):
+    W = randn(rows, cols, seed=seed)
+    s = torch.linalg.svdvals(W)
+    gap = float(s[1] / s[0]) if len(s) > 1 else 0.0
+    assume(gap < 0.98)  # the error shrinks like gap^(2k): iterate until gap^(2k) < 1e-20
+    iterations = 10 + int(math.log(1e-20) / (2 * math.log(gap))) if gap > 0 else 10
+    sigma, u, v = R.power_iteration(W, randn(cols, seed=seed + 1), n_iterations=iterations)
+    assert_close(sigma, torch.linalg.matrix_norm(W, 2), atol=1e-8, rtol=1e-8)
+    assert_close(W @ v, sigma * u, atol=1e-6, rtol=1e-6)  # v and u are the top singular pair
+
+
+@pytest.mark.parametrize("gap", [0.05, 0.5, 0.9, 1.0])
+def test_matrix_with_gap_has_the_promised_singular_values(gap):
+    W = R.matrix_with_gap(gap, rows=6, cols=9, seed=3)
+    assert W.shape == (6, 9) and W.dtype == torch.float64
+    rest = torch.linspace(1.5 * gap, 0.1, 4, dtype=torch.float64)
+    expected = torch.cat([torch.tensor([2.0, 2.0 * gap], dtype=torch.float64), rest])
+    assert_close(torch.linalg.svdvals(W), expected.sort(descending=True).values)
+    assert torch.equal(W, R.matrix_with_gap(gap, rows=6, cols=9, seed=3))  # reproducible from the seed
+
+
+def test_matrix_with_gap_errors():
+    with pytest.raises(ValueError, match=r"gap = σ₂/σ₁ must lie in \[0.05, 1\]"):
+        R.matrix_with_gap(1.2)
+    with pytest.raises(ValueError, match="need 3 <= rows <= cols"):
+        R.matrix_with_gap(0.5, rows=8, cols=5)
+
+
+def spectral_pair(layer, n_power_iterations=1):
+    theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
+    mine = R.spectral_norm(copy.deepcopy(layer), n_power_iterations=n_power_iterations)
+    assert mine.state_dict().keys() == theirs.state_dict().keys()
+    mine.load_state_dict(theirs.state_dict())  # the same u, v: the two runs must agree step for step
+    return mine, theirs
+
+
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs(), iterations=st.integers(1, 3))
+def test_spectral_norm_matches_torch_step_for_step(layer_and_shape, iterations):
+    layer, shape = layer_and_shape
+    mine, theirs = spectral_pair(layer, iterations)
+    for step in range(3):  # training: one update of u, v per forward, then a gradient step
+        results = []
+        for model in (mine, theirs):
+            results.append(output_and_grads(model, randn(*shape, seed=step)))
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= 0.1 * p.grad
+                    p.grad = None
+        for a, b in zip(*results, strict=True):
+            assert_close(a, b)
+    for m in (mine, theirs):
+        m.eval()
+    assert_close(mine(randn(*shape, seed=9)), theirs(randn(*shape, seed=9)))
+    for name, buffer in theirs.named_buffers():
+        assert_close(dict(mine.named_buffers())[name], buffer)
+
+
+@settings(max_examples=25, deadline=None)
+@given(layer_and_shape=layers_and_inputs())
+def test_spectral_norm_matches_torch_in_the_limit(layer_and_shape):
+    layer, _ = layer_and_shape
+    out_axis = 1 if isinstance(layer, nn.ConvTranspose2d) else 0
+    matrix = layer.weight.detach().movedim(out_axis, 0).flatten(1)  # how both read a kernel: (out, rest)
+    s = torch.linalg.svdvals(matrix)
+    gap = float(s[1] / s[0]) if len(s) > 1 else 0.0
+    assume(gap < 0.95)  # the error shrinks like gap^(2k): iterate until gap^(2k) < 1e-20
+    iterations = 10 + (int(math.log(1e-20) / (2 * math.log(gap))) if gap > 0 else 0)
+    mine = R.spectral_norm(copy.deepcopy(layer))  # independent random starts for u and v
+    theirs = nn.utils.parametrizations.spectral_norm(copy.deepcopy(layer))
+    for _ in range(iterations):
+        mine.weight, theirs.weight  # every training-mode access is one more power-iteration step
+    exact = layer.weight / s[0]
+    assert_close(mine.weight, exact, atol=1e-8, rtol=1e-8)
+    assert_close(theirs.weight, exact, atol=1e-8, rtol=1e-8)
+    assert_close(torch.linalg.svdvals(mine.weight.detach().movedim(out_axis, 0).flatten(1))[0],
+                 torch.tensor(1.0, dtype=torch.float64))
+
+
+def test_spectral_norm_eval_mode_freezes_u_and_v():
+    mine = R.spectral_norm(nn.Linear(4, 3)).eval()
+    before = mine.parametrizations.weight[0]._u.clone()
+    mine(torch.randn(2, 4))
+    assert torch.equal(mine.parametrizations.weight[0]._u, before)
+
+
+def test_spectral_norm_errors():
+    with pytest.raises(ValueError, match="at least 2 axes"):
+        R.spectral_norm(nn.Linear(3, 2), name="bias")
+    with pytest.raises(ValueError, match="n_power_iterations must be a positive int"):
+        R.spectral_norm(nn.Linear(3, 2), n_power_iterations=0)
+    with pytest.raises(ValueError, match="need a matrix W and a vector v"):
+        R.power_iteration(torch.randn(3, 2), torch.randn(3))
+
+
+# ------------------------------------------------------------------ Lipschitz bounds
+
+def test_lipschitz_bounds_of_one_linear_layer_are_its_spectral_norm():
+    layer = nn.Linear(6, 4).double()
+    sigma = float(torch.linalg.matrix_norm(layer.weight.detach(), 2))
+    lower, upper = R.lipschitz_bounds(nn.Sequential(layer), randn(3, 6))
+    assert lower == pytest.approx(sigma, rel=1e-10) and upper == pytest.approx(sigma, rel=1e-10)
+
+
+def test_lipschitz_bounds_bracket_the_measured_stretch():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+    x = randn(200, 5)
+    bounds = R.lipschitz_bounds(model, x)
+    with torch.no_grad():
+        ratios = (model(x + 1e-6 * randn(200, 5, seed=1)) - model(x)).norm(dim=1) / (1e-6 * randn(200, 5, seed=1).norm(dim=1))
+    assert float(ratios.max()) <= bounds.lower * (1 + 1e-4)  # a finite difference never beats the Jacobian's norm
+    assert bounds.lower < bounds.upper
+    expected_upper = math.prod(float(torch.linalg.matrix_norm(m.weight.detach(), 2)) for m in model[::2])
+    assert bounds.upper == pytest.approx(expected_upper, rel=1e-12)
+
+
+def test_spectral_normalised_network_has_upper_bound_one_and_keeps_its_state():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3)).double()
+    for layer in model[::2]:
+        R.spectral_norm(layer, n_power_iterations=500)
+    model(randn(2, 5))  # one training-mode pass: converged u and v
+    u = model[0].parametrizations.weight[0]._u.clone()
+    bounds = R.lipschitz_bounds(model, randn(10, 5))
+    assert bounds.upper == pytest.approx(1.0, rel=1e-8) and bounds.lower <= 1.0
+    assert model.training and torch.equal(model[0].parametrizations.weight[0]._u, u)  # no power iteration ran
+
+
+def test_lipschitz_bounds_errors():
+    with pytest.raises(TypeError, match="must be an nn.Sequential"):
+        R.lipschitz_bounds(nn.Linear(3, 2), randn(4, 3))
+    with pytest.raises(ValueError, match="1-Lipschitz activations, got BatchNorm1d"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)), randn(4, 3))
+    with pytest.raises(ValueError, match="1-Lipschitz activations, got LeakyReLU"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2), nn.LeakyReLU(2.0)), randn(4, 3))
+    with pytest.raises(ValueError, match=r"batch of vectors \(N, in_features\)"):
+        R.lipschitz_bounds(nn.Sequential(nn.Linear(3, 2).double()), randn(3))

@@ -1,0 +1,342 @@
+"""Penalties, proximal updates, regularisation paths, calibration and SWA: against torch and against the maths."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+from torch.nn import functional as F
+
+import dlbook
+from dlbook import regularization as reg
+from dlbook.callbacks import Callback
+
+from helpers import randn
+
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+shapes = st.lists(st.integers(1, 6), min_size=1, max_size=4)
+
+
+# ------------------------------------------------------------------ penalties and their gradients
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, lam=st.floats(0.0, 10.0), seed=st.integers(0, 1000))
+def test_l2_penalty_value_and_gradient(shape, lam, seed):
+    theta = randn(*shape, seed=seed).requires_grad_(True)
+    value = reg.l2_penalty(theta, lam)
+    torch.testing.assert_close(value, lam * torch.linalg.vector_norm(theta) ** 2)
+    grad, = torch.autograd.grad(value, theta)
+    torch.testing.assert_close(grad, 2 * lam * theta.detach())
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, lam=st.floats(0.0, 10.0), seed=st.integers(0, 1000))
+def test_l1_penalty_value_and_gradient(shape, lam, seed):
+    theta = randn(*shape, seed=seed).requires_grad_(True)
+    value = reg.l1_penalty(theta, lam)
+    torch.testing.assert_close(value, lam * torch.linalg.vector_norm(theta, ord=1))
+    grad, = torch.autograd.grad(value, theta)
+    torch.testing.assert_close(grad, lam * torch.sign(theta.detach()))
+
+
+def test_penalties_sum_over_all_parameters_of_a_model():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    flat = nn.utils.parameters_to_vector(model.parameters())
+    torch.testing.assert_close(reg.l2_penalty(model.parameters(), 0.3), 0.3 * flat.pow(2).sum())
+    torch.testing.assert_close(reg.l1_penalty(model.parameters(), 0.3), 0.3 * flat.abs().sum())
+    # the L2 gradient, parameter by parameter, is 2λθ
+    reg.l2_penalty(model.parameters(), 0.3).backward()
+    for p in model.parameters():
+        torch.testing.assert_close(p.grad, 0.6 * p.detach())
+
+
+def test_sgd_weight_decay_is_the_l2_gradient():
+    """torch's SGD(weight_decay=2λ) on L takes the same step as SGD on L + λ‖θ‖²."""
+    torch.manual_seed(0)
+    a = nn.Linear(4, 1).double()
+    b = nn.Linear(4, 1).double()
+    b.load_state_dict(a.state_dict())
+    X, y, lam = randn(10, 4), randn(10, 1, seed=1), 0.05
+    opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+    opt_b = torch.optim.SGD(b.parameters(), lr=0.1, weight_decay=2 * lam)
+    for _ in range(5):
+        opt_a.zero_grad(), opt_b.zero_grad()
+        (F.mse_loss(a(X), y) + reg.l2_penalty(a.parameters(), lam)).backward()
+        F.mse_loss(b(X), y).backward()
+        opt_a.step(), opt_b.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q)
+
+
+@settings(max_examples=25, deadline=None)
+@given(lam=st.floats(0.0, 5.0), ratio=st.floats(0.0, 1.0), seed=st.integers(0, 1000))
+def test_elastic_net_penalty_mixes_l1_and_l2(lam, ratio, seed):
+    theta = randn(7, seed=seed)
+    expected = lam * (ratio * theta.abs().sum() + (1 - ratio) * theta.pow(2).sum())
+    torch.testing.assert_close(reg.elastic_net_penalty(theta, lam, ratio), expected)
+
+
+@pytest.mark.parametrize("bad", [-1e-3, -1.0, float("nan"), float("inf")])
+def test_penalties_reject_bad_strength(bad):
+    theta = randn(3)
+    for penalty in (reg.l2_penalty, reg.l1_penalty, reg.elastic_net_penalty):
+        with pytest.raises(ValueError, match="non-negative"):
+            penalty(theta, bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.soft_threshold(theta, bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.ridge(randn(4, 2), randn(4), bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.ProximalSGD([torch.zeros(2, requires_grad=True)], lr=0.1, lam=bad)
+
+
+@pytest.mark.parametrize("ratio", [-0.1, 1.5])
+def test_elastic_net_rejects_bad_mix(ratio):
+    with pytest.raises(ValueError, match="l1_ratio"):
+        reg.elastic_net_penalty(randn(3), 0.1, ratio)
+    with pytest.raises(ValueError, match="l1_ratio"):
+        reg.prox_elastic_net(randn(3), 0.1, 0.1, ratio)
+
+
+# ------------------------------------------------------------------ soft thresholding and proximal updates
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, t=st.floats(0.0, 3.0), seed=st.integers(0, 1000))
+def test_soft_threshold_matches_torch_softshrink(shape, t, seed):
+    x = 2 * randn(*shape, seed=seed)
+    out = reg.soft_threshold(x, t)
+    torch.testing.assert_close(out, F.softshrink(x, t))
+    inside = x.abs() <= t
+    assert (out[inside] == 0).all()                   # exact zeros, not small numbers
+    assert (out[~inside] != 0).all()
+
+
+def test_soft_threshold_is_the_proximal_map_of_the_l1_norm():
+    """Brute force: S(v, t) minimises ½(z − v)² + t|z| over a fine grid of z."""
+    v, t = torch.linspace(-3, 3, 61, dtype=torch.float64), 0.7
+    z = torch.linspace(-4, 4, 80001, dtype=torch.float64)
+    objective = 0.5 * (z[None, :] - v[:, None]) ** 2 + t * z.abs()[None, :]
+    best = z[objective.argmin(dim=1)]
+    torch.testing.assert_close(reg.soft_threshold(v, t), best, atol=2e-4, rtol=0)
+
+
+@pytest.mark.parametrize("ratio", [0.0, 0.3, 1.0])
+def test_prox_elastic_net_minimises_its_objective(ratio):
+    v, step, lam = torch.linspace(-3, 3, 61, dtype=torch.float64), 0.5, 0.8
+    z = torch.linspace(-4, 4, 80001, dtype=torch.float64)[None, :]
+    objective = 0.5 * (z - v[:, None]) ** 2 + step * lam * (ratio * z.abs() + (1 - ratio) * z ** 2)
+    best = z[0, objective.argmin(dim=1)]
+    torch.testing.assert_close(reg.prox_elastic_net(v, step, lam, ratio), best, atol=2e-4, rtol=0)
+
+
+def lasso_problem(n=40, d=10, seed=0):
+    Phi = randn(n, d, seed=seed)
+    w_true = torch.zeros(d, dtype=torch.float64)
+    w_true[:3] = torch.tensor([2.0, -1.5, 1.0], dtype=torch.float64)
+    return Phi, Phi @ w_true + 0.1 * randn(n, seed=seed + 1)
+
+
+def assert_kkt(Phi, y, w, lam, ratio, tol=1e-6):
+    """Optimality of (1/N)‖y − Φw‖² + λ(α‖w‖₁ + (1 − α)‖w‖²): 0 ∈ ∇smooth + λα∂|w|."""
+    g = 2 * Phi.T @ (Phi @ w - y) / len(y) + 2 * lam * (1 - ratio) * w
+    nonzero = w != 0
+    torch.testing.assert_close(g[nonzero], -lam * ratio * torch.sign(w[nonzero]), atol=tol, rtol=0)
+    assert (g[~nonzero].abs() <= lam * ratio + tol).all()
+
+
+def test_proximal_sgd_reaches_exact_zeros_at_the_lasso_optimum():
+    Phi, y = lasso_problem()
+    lam = 0.2
+    w = torch.zeros(Phi.shape[1], dtype=torch.float64, requires_grad=True)
+    optimizer = reg.ProximalSGD([w], lr=0.05, lam=lam)
+    for _ in range(3000):
+        optimizer.zero_grad()
+        F.mse_loss(Phi @ w, y).backward()            # the penalty is not in the loss: the prox applies it
+        optimizer.step()
+    w = w.detach()
+    assert (w == 0).sum() >= 5                        # irrelevant features are exactly zero
+    assert (w[:3] != 0).all()
+    assert_kkt(Phi, y, w, lam, 1.0)
+
+
+def test_subgradient_descent_does_not_produce_exact_zeros():
+    """The contrast the chapter draws: plain SGD on L + λ‖w‖₁ jitters around zero."""
+    Phi, y = lasso_problem()
+    w = torch.zeros(Phi.shape[1], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=0.05)
+    for _ in range(500):
+        optimizer.zero_grad()
+        (F.mse_loss(Phi @ w, y) + reg.l1_penalty(w, 0.2)).backward()
+        optimizer.step()
+    assert (w.detach() == 0).sum() == 0
+
+
+@pytest.mark.parametrize("ratio", [1.0, 0.5, 0.0])
+def test_elastic_net_path_satisfies_the_optimality_conditions(ratio):
+    Phi, y = lasso_problem(seed=3)
+    lams = torch.logspace(-3, 0.5, 8, dtype=torch.float64)
+    W = reg.elastic_net_path(Phi, y, lams, l1_ratio=ratio, steps=3000)
+    assert W.shape == (8, Phi.shape[1])
+    for lam, w in zip(lams, W):
+        assert_kkt(Phi, y, w, lam.item(), ratio)
+    if ratio == 0.0:                                  # pure L2: the ridge closed form
+        torch.testing.assert_close(W[-1], reg.ridge(Phi, y, lams[-1].item()))
+    if ratio == 1.0:                                  # the largest λ leaves more exact zeros than the smallest
+        assert (W[-1] == 0).sum() > (W[0] == 0).sum()
+
+
+def test_ridge_solves_the_normal_equations():
+    Phi, y = lasso_problem()
+    lam = 0.3
+    w = reg.ridge(Phi, y, lam).requires_grad_(True)
+    grad, = torch.autograd.grad(F.mse_loss(Phi @ w, y) + reg.l2_penalty(w, lam), w)
+    torch.testing.assert_close(grad, torch.zeros_like(grad), atol=1e-12, rtol=0)
+
+
+def test_linear_gd_path_has_the_closed_form():
+    """From w = 0, k steps of GD on (1/N)‖y − Φw‖² give w_k = (I − (I − 2ηH)^k) H⁻¹ b."""
+    Phi, y = lasso_problem(n=30, d=4)
+    lr, k = 0.1, 25
+    path = reg.linear_gd_path(Phi, y, lr, k)
+    assert path.shape == (k + 1, 4)
+    H, b = Phi.T @ Phi / len(y), Phi.T @ y / len(y)
+    I = torch.eye(4, dtype=torch.float64)
+    expected = (I - torch.linalg.matrix_power(I - 2 * lr * H, k)) @ torch.linalg.solve(H, b)
+    torch.testing.assert_close(path[-1], expected)
+    with pytest.raises(ValueError, match="lr"):
+        reg.linear_gd_path(Phi, y, 0.0, 3)
+
+
+def test_legendre_features_match_numpy():
+    x = torch.linspace(-1, 1, 17, dtype=torch.float64)
+    expected = torch.from_numpy(np.polynomial.legendre.legvander(x.numpy(), 6))
+    torch.testing.assert_close(reg.legendre_features(x, 6), expected)
+    assert reg.legendre_features(x, 0).shape == (17, 1)
+    with pytest.raises(ValueError, match="degree"):
+        reg.legendre_features(x, -1)
+
+
+def test_proximal_sgd_rejects_bad_lr_and_path_bad_shapes():
+    with pytest.raises(ValueError, match="lr"):
+        reg.ProximalSGD([torch.zeros(2, requires_grad=True)], lr=0.0)
+    with pytest.raises(ValueError, match="features"):
+        reg.elastic_net_path(randn(5, 2), randn(4), [0.1])
+    with pytest.raises(ValueError, match="non-negative"):
+        reg.elastic_net_path(randn(5, 2), randn(5), [0.1, -0.1])
+
+
+# ------------------------------------------------------------------ calibration and SWA
+
+def test_expected_calibration_error_by_hand():
+    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6]])
+    targets = torch.tensor([0, 1, 1, 1])
+    # bin 9 holds two 0.95-confident predictions, one right: |0.5 − 0.95|; bin 7: right at 0.7, |1 − 0.7|;
+    # bin 6: right at 0.6, |1 − 0.6|
+    expected = 0.5 * 0.45 + 0.25 * 0.3 + 0.25 * 0.4
+    assert reg.expected_calibration_error(probs, targets) == pytest.approx(expected)
+    perfect = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    assert reg.expected_calibration_error(perfect, torch.tensor([0, 1])) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="probs"):
+        reg.expected_calibration_error(torch.ones(3), torch.tensor([0, 1, 1]))
+
+
+def test_reliability_bins_by_hand_and_empty_bins_are_nan():
+    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6], [0.0, 1.0]], dtype=torch.float64)
+    targets = torch.tensor([0, 1, 1, 1, 0])
+    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins=10)
+    assert count.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 0, 3]        # confidence 1.0 belongs to the last bin
+    torch.testing.assert_close(confidence[[6, 7, 9]], torch.tensor([0.6, 0.7, (0.95 + 0.95 + 1) / 3], dtype=torch.float64))
+    torch.testing.assert_close(accuracy[[6, 7, 9]], torch.tensor([1.0, 1.0, 1 / 3], dtype=torch.float64))
+    empty = count == 0
+    assert confidence[empty].isnan().all() and accuracy[empty].isnan().all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 60), k=st.integers(2, 5), bins=st.integers(1, 15), seed=st.integers(0, 1000))
+def test_ece_is_the_count_weighted_gap_of_the_reliability_bins(n, k, bins, seed):
+    gen = torch.Generator().manual_seed(seed)
+    probs = torch.softmax(3 * torch.randn(n, k, generator=gen), dim=1)
+    targets = torch.randint(0, k, (n,), generator=gen)
+    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins)
+    assert count.sum() == n
+    ece, by_loop = reg.expected_calibration_error(probs, targets, bins), 0.0
+    conf, pred = probs.double().max(1)
+    for b in range(bins):                                           # an independent loop over the bins
+        inside = (conf >= b / bins) & ((conf < (b + 1) / bins) | (b == bins - 1))
+        if inside.any():
+            by_loop += inside.double().mean() * ((pred[inside] == targets[inside]).double().mean() - conf[inside].mean()).abs()
+    assert ece == pytest.approx(float(by_loop), abs=1e-12)
+
+
+def test_reliability_bins_reject_bad_input():
+    with pytest.raises(ValueError, match="N targets"):
+        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="bins"):
+        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1, 1]), bins=0)
+
+
+class Snapshots(Callback):
+    def on_fit_start(self, state):
+        self.weights, self.lrs = [], []
+
+    def on_epoch_end(self, state):
+        self.lrs.append(state.optimizer.param_groups[0]["lr"])
+        self.weights.append(nn.utils.parameters_to_vector(state.model.parameters()).detach().clone())
+
+
+def test_swa_averages_the_weights_of_the_epochs_from_start_on():
+    torch.manual_seed(0)
+    X, y = torch.randn(32, 3), torch.randint(0, 2, (32,))
+    model = nn.Linear(3, 2)
+    swa, snaps = reg.SWA(start=3, swa_lr=0.01), Snapshots()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    dlbook.fit(model, (X, y), loss_fn=F.cross_entropy, optimizer=optimizer, epochs=6, batch_size=8,
+               callbacks=[snaps, swa], progress=False)
+    assert swa.averaged_epochs == 4
+    expected = torch.stack(snaps.weights[2:]).mean(0)
+    torch.testing.assert_close(nn.utils.parameters_to_vector(swa.averaged.module.parameters()), expected)
+    assert snaps.lrs == pytest.approx([0.1, 0.1, 0.1, 0.01, 0.01, 0.01])   # untouched until `start`, then swa_lr
+    with pytest.raises(ValueError, match="start"):
+        reg.SWA(start=0, swa_lr=0.1)
+    with pytest.raises(ValueError, match="swa_lr"):
+        reg.SWA(start=1, swa_lr=0.0)
+
+
+# ------------------------------------------------------------------ chapter helpers: polynomial fits, subsets, scores
+
+def test_legendre_fit_matches_numpy_polyfit_and_works_on_batches():
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(3, 12, 1, generator=gen, dtype=torch.float64)
+    y = torch.randn(3, 12, 1, generator=gen, dtype=torch.float64)
+    x_eval = torch.linspace(0, 1, 7, dtype=torch.float64).reshape(-1, 1)
+    batched = reg.legendre_fit(x, y, 4, x_eval)
+    assert batched.shape == (3, 7, 1)
+    for b in range(3):                             # the same least-squares polynomial, in the monomial basis
+        coef = np.polyfit(x[b, :, 0].numpy(), y[b, :, 0].numpy(), 4)
+        torch.testing.assert_close(batched[b, :, 0], torch.from_numpy(np.polyval(coef, x_eval[:, 0].numpy())))
+        torch.testing.assert_close(reg.legendre_fit(x[b], y[b], 4, x_eval), batched[b])
+    # degree n − 1 interpolates the n points
+    torch.testing.assert_close(reg.legendre_fit(x[0, :5], y[0, :5], 4, x[0, :5]), y[0, :5], atol=1e-8, rtol=0)
+    with pytest.raises(ValueError, match="shape"):
+        reg.legendre_fit(x[0, :, 0], y[0, :, 0], 2, x_eval)
+
+
+
+
+def test_classification_scores_by_hand():
+    probs = torch.tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
+    targets = torch.tensor([0, 1, 1, 1])
+    scores = reg.classification_scores(probs, targets)
+    assert scores["accuracy"] == pytest.approx(0.75)
+    expected_nll = -(np.log(0.9) + np.log(0.8) + np.log(0.4) + np.log(0.7)) / 4
+    assert scores["nll"] == pytest.approx(expected_nll, rel=1e-6)
+    assert scores["ece"] == pytest.approx(reg.expected_calibration_error(probs, targets))
+    # a zero probability on the target gives a large but finite NLL
+    assert scores["nll"] < reg.classification_scores(torch.tensor([[1.0, 0.0]]), torch.tensor([1]))["nll"] < 30
+    with pytest.raises(ValueError, match="targets"):
+        reg.classification_scores(probs, targets[:3])
