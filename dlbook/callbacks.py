@@ -1,4 +1,5 @@
-"""Callbacks for :func:`dlbook.fit`: early stopping, checkpoints and a live plot.
+"""Callbacks for :func:`dlbook.fit`: early stopping, checkpoints, a live plot, gradient clipping and
+learning-rate schedules.
 
 The events they answer, and the :class:`~dlbook.train.Callback` base class, are
 defined beside the loop that fires them, in :mod:`dlbook.train`.
@@ -9,6 +10,7 @@ import copy
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import torch
 
@@ -149,3 +151,55 @@ class LivePlot(Callback):
 
     def on_fit_end(self, state) -> None:
         self._draw(state)
+
+
+class GradientClipping(Callback):
+    """Rescale the gradients before every optimiser step so that their global norm is at most ``max_norm``.
+
+    ``clip(parameters, max_norm)`` does the clipping and returns the norm it measured before
+    clipping (``torch.nn.utils.clip_grad_norm_`` by default; chapter 4 passes its own).
+    ``norms`` keeps every measured norm, one per step of the last run.
+    """
+
+    def __init__(self, max_norm: float, clip: Callable = torch.nn.utils.clip_grad_norm_):
+        if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm > 0:
+            raise ValueError(f"max_norm must be a positive number, got {max_norm!r}")
+        self.max_norm, self.clip = max_norm, clip
+
+    def on_fit_start(self, state) -> None:
+        self.norms: list[float] = []
+
+    def on_before_step(self, state) -> None:
+        self.norms.append(float(self.clip(state.model.parameters(), self.max_norm)))
+
+
+class LRSchedule(Callback):
+    """Advance a learning-rate ``scheduler`` after every optimiser step (``per="step"``) or every epoch (``per="epoch"``).
+
+    The scheduler must drive the optimiser that :func:`dlbook.fit` steps. ``lrs`` records the
+    learning rate (of the first parameter group) that each step or epoch used.
+    """
+
+    def __init__(self, scheduler: torch.optim.lr_scheduler.LRScheduler, per: str = "step"):
+        if per not in ("step", "epoch"):
+            raise ValueError(f"per must be 'step' or 'epoch', got {per!r}")
+        if not hasattr(scheduler, "step") or not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"scheduler must be a torch learning-rate scheduler, got {type(scheduler).__name__}")
+        self.scheduler, self.per = scheduler, per
+
+    def on_fit_start(self, state) -> None:
+        if self.scheduler.optimizer is not state.optimizer:
+            raise ValueError("the scheduler drives another optimizer than the one fit() steps")
+        self.lrs: list[float] = []
+
+    def _advance(self) -> None:
+        self.lrs.append(self.scheduler.optimizer.param_groups[0]["lr"])
+        self.scheduler.step()
+
+    def on_step_end(self, state) -> None:
+        if self.per == "step":
+            self._advance()
+
+    def on_epoch_end(self, state) -> None:
+        if self.per == "epoch":
+            self._advance()

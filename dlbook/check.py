@@ -156,3 +156,85 @@ def relative_error(a, b) -> float:
     a, b = _as_float64(a), _as_float64(b)
     scale = torch.maximum(a.abs(), b.abs()).max()
     return 0.0 if scale == 0 else float((a - b).abs().max() / scale)
+
+
+def _float64(x):
+    """Floating tensors in float64 (integer tensors, e.g. class indices, stay as they are)."""
+    return x.detach().to(torch.float64) if x.is_floating_point() else x
+
+
+def _outputs_and_gradients(f, params: dict, inputs: Sequence[torch.Tensor], seed: int):
+    """``f(*inputs)`` and the gradients of a random weighting of its outputs with respect to the floating
+    inputs and to ``params`` (by name)."""
+    leaves = [x.detach().clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    outs = _tuple(f(*leaves))
+    outs = tuple(o for o in outs if isinstance(o, torch.Tensor))
+    gen = torch.Generator().manual_seed(seed)
+    weights = [torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.dtype) for o in outs]
+    differentiable = [(o, w) for o, w in zip(outs, weights) if o.requires_grad]
+    wrt = [x for x in leaves if x.requires_grad] + list(params.values())
+    grads = torch.autograd.grad([o for o, _ in differentiable], wrt, [w for _, w in differentiable],
+                                allow_unused=True, materialize_grads=True) if differentiable and wrt else ()
+    n_inputs = len(wrt) - len(params)
+    return ([o.detach() for o in outs], list(grads[:n_inputs]), dict(zip(params, grads[n_inputs:])))
+
+
+def same_as_torch(ours, theirs, *inputs: torch.Tensor, name: str | None = None, modes: Sequence[str] = ("train", "eval"),
+                  copy_state: bool = True, atol: float = 1e-10, rtol: float = 1e-8, seed: int = 0) -> CheckResult:
+    """Assert that a from-scratch ``ours`` computes what its torch twin ``theirs`` computes, in float64.
+
+    ``ours`` and ``theirs`` are modules (or plain functions, such as losses); ``inputs`` are
+    what both are called with. Modules are converted to float64 in place, and with
+    ``copy_state`` ``ours`` first receives ``theirs``' state dict (so parameter and buffer
+    names must agree). Then, in each of ``modes`` in turn, the check compares the
+    outputs, the gradients of a random weighting of the outputs with respect to every
+    floating input and every parameter, and every buffer after the call (running
+    statistics, power-iteration vectors).
+    """
+    name = name or (type(ours).__name__ if isinstance(ours, torch.nn.Module) else getattr(ours, "__name__", "ours"))
+    modules = [isinstance(m, torch.nn.Module) for m in (ours, theirs)]
+    if modules[0] != modules[1]:
+        raise TypeError(f"{name}: compare a module with a module, or a function with a function")
+    for mode in modes:
+        if mode not in ("train", "eval"):
+            raise ValueError(f"modes must be 'train' and/or 'eval', got {mode!r}")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{name}: input {i} must be a tensor, got {type(x).__name__}")
+    inputs = [_float64(x) for x in inputs]
+    if modules[0]:
+        ours.double(), theirs.double()
+        if copy_state:
+            ours.load_state_dict(theirs.state_dict())
+    worst_abs = worst_rel = 0.0
+
+    def compare(a, b, what):
+        nonlocal worst_abs, worst_rel
+        result = close(a, b, name=f"{name} ({what})", against="torch", atol=atol, rtol=rtol)
+        worst_abs, worst_rel = max(worst_abs, result.max_abs_err), max(worst_rel, result.max_rel_err)
+
+    for mode in modes if modules[0] else ("function",):
+        if modules[0]:
+            ours.train(mode == "train"), theirs.train(mode == "train")
+        params = [dict(m.named_parameters()) if isinstance(m, torch.nn.Module) else {} for m in (ours, theirs)]
+        if params[0].keys() != params[1].keys():
+            raise AssertionError(f"{name}: parameters {sorted(params[0])} differ from torch's {sorted(params[1])}")
+        (out_a, gin_a, gp_a), (out_b, gin_b, gp_b) = (
+            _outputs_and_gradients(m, p, inputs, seed) for m, p in zip((ours, theirs), params))
+        if len(out_a) != len(out_b):
+            raise AssertionError(f"{name}: {len(out_a)} outputs, torch gives {len(out_b)}")
+        for i, (a, b) in enumerate(zip(out_a, out_b)):
+            compare(a, b, f"{mode}: output {i}")
+        for i, (a, b) in enumerate(zip(gin_a, gin_b)):
+            compare(a, b, f"{mode}: gradient of input {i}")
+        for key in gp_a:
+            compare(gp_a[key], gp_b[key], f"{mode}: gradient of {key}")
+        if modules[0]:
+            buffers = [dict(m.named_buffers()) for m in (ours, theirs)]
+            if buffers[0].keys() != buffers[1].keys():
+                raise AssertionError(f"{name}: buffers {sorted(buffers[0])} differ from torch's {sorted(buffers[1])}")
+            for key in buffers[0]:
+                compare(buffers[0][key], buffers[1][key], f"{mode}: buffer {key}")
+    what = "torch in " + " and ".join(modes) if modules[0] else "torch"
+    return CheckResult(name, what + " (outputs, gradients, buffers)" if modules[0] else what + " (outputs, gradients)",
+                       worst_abs, worst_rel, atol, rtol)

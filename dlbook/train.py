@@ -1,9 +1,11 @@
-"""The book's one supervised training loop: :func:`fit`, its :class:`History` and its callbacks.
+"""The book's one supervised training loop, :func:`fit`, with :func:`evaluate`, :func:`predict` and the
+events its callbacks answer.
 
-Tensor pairs ``(X, y)`` are moved to the device once and batched there by
-index slicing, so a step costs what a hand-written loop costs. Loops of another
-shape (GANs, DQN, REINFORCE) live in their chapter's module and reuse
-:func:`autocast` and :func:`move`.
+A batch is a tuple ``(*inputs, target)`` and the model is called as ``model(*inputs)``:
+``(X, y)`` for an MLP, ``(X, questions, y)`` for a conditional network, ``(x, edge_index, y)``
+for a graph network. Batching is in :mod:`dlbook.batches`. Loops of another shape
+(GANs, DQN, REINFORCE) live in their chapter's folder and reuse :func:`autocast` and
+:func:`dlbook.batches.move`.
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ import contextlib
 import math
 import sys
 import warnings
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
 
 import torch
 from torch import nn
 
+from .batches import LoaderBatches, TensorBatches, as_batches
 from .config import get_device, headless
 from .history import History
 
@@ -34,13 +37,22 @@ class TrainingDiverged(FloatingPointError):
 class Callback:
     """Base class of everything optional in :func:`fit`: override the events you need.
 
-    The loop fires, in this order: ``on_fit_start`` once; ``on_epoch_end`` after each
-    epoch (after validation); ``on_fit_end`` once, also when training stops early,
-    diverges or is interrupted. ``state`` is the run's :class:`FitState`; a callback
-    sets ``state.stop = True`` to end training after the current epoch.
+    The loop fires, in this order: ``on_fit_start`` once; for every optimiser step
+    ``on_before_step`` (gradients computed, parameters not yet changed: clipping,
+    gradient statistics) and ``on_step_end`` (after the step: per-step schedules);
+    ``on_epoch_end`` after each epoch (after validation); ``on_fit_end`` once, also
+    when training stops early, diverges or is interrupted. ``state`` is the run's
+    :class:`FitState`; a callback sets ``state.stop = True`` to end training after
+    the current epoch.
     """
 
     def on_fit_start(self, state: "FitState") -> None:
+        pass
+
+    def on_before_step(self, state: "FitState") -> None:
+        pass
+
+    def on_step_end(self, state: "FitState") -> None:
         pass
 
     def on_epoch_end(self, state: "FitState") -> None:
@@ -52,13 +64,19 @@ class Callback:
 
 @dataclass
 class FitState:
-    """What callbacks see: the objects being trained and a flag to stop after this epoch."""
+    """What callbacks see: the objects being trained, where training is, and a flag to stop after this epoch.
+
+    ``step`` counts optimiser steps from 1 over the whole run; ``loss`` is the current
+    step's loss (a scalar tensor, still on the device).
+    """
 
     model: nn.Module
     optimizer: torch.optim.Optimizer
     history: History
     device: torch.device
     epoch: int = 0
+    step: int = 0
+    loss: torch.Tensor | None = None
     stop: bool = False
 
 
@@ -78,13 +96,6 @@ def accuracy(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (predicted == target.long()).float().mean()
 
 
-def move(batch, device: torch.device):
-    """A tensor, or a tuple/list of tensors, on ``device`` (asynchronously where possible)."""
-    if isinstance(batch, torch.Tensor):
-        return batch.to(device, non_blocking=True)
-    return type(batch)(move(b, device) for b in batch)
-
-
 def autocast(device: torch.device, enabled: bool):
     """bf16 autocast on CUDA when ``enabled``; a no-op context elsewhere (CPU runs in float32)."""
     if enabled and device.type == "cuda":
@@ -92,76 +103,17 @@ def autocast(device: torch.device, enabled: bool):
     return contextlib.nullcontext()
 
 
-# ------------------------------------------------------------------ batches
-
-class TensorBatches:
-    """Mini-batches of an ``(X, y)`` pair that lives on the device: one transfer, then index slicing."""
-
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, device: torch.device, name: str):
-        if not isinstance(X, torch.Tensor) or not isinstance(y, torch.Tensor):
-            raise TypeError(f"{name} must be a pair of tensors (X, y), got ({type(X).__name__}, {type(y).__name__})")
-        if len(X) != len(y):
-            raise ValueError(f"{name}: X and y differ in length: {len(X)} inputs vs {len(y)} targets")
-        if len(X) == 0:
-            raise ValueError(f"{name} is empty: nothing to train or evaluate on")
-        self.X, self.y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        self.batch_size = batch_size
-
-    def __len__(self) -> int:
-        return len(self.X)
-
-    def batches(self, generator: torch.Generator | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        n = len(self.X)
-        if generator is None:
-            for i in range(0, n, self.batch_size):
-                yield self.X[i : i + self.batch_size], self.y[i : i + self.batch_size]
-            return
-        order = torch.randperm(n, generator=generator).to(self.X.device, non_blocking=True)
-        for i in range(0, n, self.batch_size):
-            index = order[i : i + self.batch_size]
-            yield self.X[index], self.y[index]
+def _shapes(output) -> str:
+    if isinstance(output, torch.Tensor):
+        return str(tuple(output.shape))
+    if isinstance(output, (tuple, list)):
+        return "(" + ", ".join(_shapes(o) for o in output) + ")"
+    return type(output).__name__
 
 
-class LoaderBatches:
-    """Mini-batches from a ``DataLoader`` (or a ``Dataset``, wrapped in one), moved to the device per batch."""
-
-    def __init__(self, data, batch_size: int, device: torch.device, shuffle: bool, generator: torch.Generator, name: str):
-        if isinstance(data, torch.utils.data.Dataset):
-            data = torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator)
-        self.loader, self.device, self.name = data, device, name
-        try:
-            size = len(self.loader.dataset)
-        except TypeError:  # an iterable data set without a length
-            size = None
-        if size == 0:
-            raise ValueError(f"{name} is empty: nothing to train or evaluate on")
-
-    def __len__(self) -> int:
-        return len(self.loader.dataset)
-
-    def batches(self, generator=None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        for batch in self.loader:
-            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-                raise ValueError(f"{self.name} must yield (inputs, targets) pairs, got {type(batch).__name__}")
-            yield move(tuple(batch), self.device)
-
-
-def as_batches(data, batch_size: int, device: torch.device, *, shuffle: bool, generator: torch.Generator, name: str):
-    """Accept an ``(X, y)`` tensor pair, a ``Dataset`` or a ``DataLoader``."""
-    if isinstance(data, (tuple, list)):
-        if len(data) != 2:
-            raise ValueError(f"{name} must be a pair (X, y), got a sequence of {len(data)} items")
-        return TensorBatches(data[0], data[1], batch_size, device, name)
-    if isinstance(data, (torch.utils.data.Dataset, torch.utils.data.DataLoader)):
-        return LoaderBatches(data, batch_size, device, shuffle, generator, name)
-    raise TypeError(f"{name} must be an (X, y) pair of tensors, a Dataset or a DataLoader, got {type(data).__name__}")
-
-
-# ------------------------------------------------------------------ one step, one epoch
-
-def _first_loss(loss_fn, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+def _first_loss(loss_fn, output, target: torch.Tensor) -> torch.Tensor:
     """The first loss of a run, with shape mistakes turned into an error that names the shapes."""
-    shapes = f"model output {tuple(output.shape)} and targets {tuple(target.shape)}"
+    shapes = f"model output {_shapes(output)} and targets {tuple(target.shape)}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -172,9 +124,17 @@ def _first_loss(loss_fn, output: torch.Tensor, target: torch.Tensor) -> torch.Te
         if "size" in str(w.message) and "target" in str(w.message):
             raise ValueError(f"loss_fn would broadcast {shapes} against each other: {w.message}")
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if loss.ndim != 0:
-        raise ValueError(f"loss_fn must return a scalar, got shape {tuple(loss.shape)} from {shapes}")
+    if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
+        raise ValueError(f"loss_fn must return a scalar tensor, got {_shapes(loss)} from {shapes}")
     return loss
+
+
+def _for_metrics(output):
+    """The output as metrics see it: detached, in float32 at least (not bf16)."""
+    if isinstance(output, torch.Tensor):
+        output = output.detach()
+        return output.float() if output.is_floating_point() else output
+    return type(output)(_for_metrics(o) for o in output)
 
 
 def model_device(model: nn.Module, device: torch.device | str | None = None) -> torch.device:
@@ -186,7 +146,7 @@ def model_device(model: nn.Module, device: torch.device | str | None = None) -> 
 
 def evaluate(model: nn.Module, data, *, loss_fn=None, metrics: Mapping[str, Metric] | None = None,
              batch_size: int = 1024, device: torch.device | str | None = None, amp: bool = False) -> dict[str, float]:
-    """Mean loss and metrics of ``model`` over ``data`` in eval mode, without gradients.
+    """Mean loss and metrics of ``model`` over ``data`` (as :func:`fit` takes it) in eval mode, without gradients.
 
     ``data`` is moved to ``device``, by default the device the model's parameters are on."""
     device = model_device(model, device)
@@ -199,20 +159,20 @@ def evaluate(model: nn.Module, data, *, loss_fn=None, metrics: Mapping[str, Metr
     model.eval()
     try:
         with torch.inference_mode(), autocast(device, amp):
-            for xb, yb in source.batches():
-                out = model(xb)
-                n = len(xb)
+            for *inputs, target in source.batches():
+                out = model(*inputs)
+                n = len(target)
                 if loss_fn is not None:
-                    totals["loss"] += float(loss_fn(out, yb)) * n
+                    totals["loss"] += float(loss_fn(out, target)) * n
                 for name, metric in metrics.items():
-                    totals[name] += float(metric(out.float(), yb)) * n
+                    totals[name] += float(metric(_for_metrics(out), target)) * n
                 count += n
     finally:
         model.train(was_training)
     return {name: total / count for name, total in totals.items()}
 
 
-def _check_arguments(model, loss_fn, optimizer, epochs, batch_size, grad_clip) -> None:
+def _check_arguments(model, loss_fn, optimizer, epochs, batch_size, callbacks) -> None:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     if not callable(loss_fn):
@@ -223,8 +183,9 @@ def _check_arguments(model, loss_fn, optimizer, epochs, batch_size, grad_clip) -
         raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    if grad_clip is not None and not grad_clip > 0:
-        raise ValueError(f"grad_clip must be a positive norm or None, got {grad_clip!r}")
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(f"callbacks must be dlbook.Callback instances, got {type(callback).__name__}")
 
 
 def _progress(epochs: int, enabled: bool | None):
@@ -240,21 +201,23 @@ def _progress(epochs: int, enabled: bool | None):
 def fit(model: nn.Module, train, *, loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
         optimizer: torch.optim.Optimizer, epochs: int, batch_size: int = 64, val=None,
         metrics: Mapping[str, Metric] | None = None, callbacks: Sequence[Callback] = (),
-        device: torch.device | str | None = None, grad_clip: float | None = None, amp: bool = False,
-        shuffle: bool = True, seed: int = 0, record_steps: bool = False,
-        progress: bool | None = None) -> History:
+        device: torch.device | str | None = None, amp: bool = False, shuffle: bool = True, seed: int = 0,
+        record_steps: bool = False, progress: bool | None = None) -> History:
     """Train ``model`` on ``train`` for ``epochs`` epochs and return its :class:`History`.
 
-    ``train``/``val``: an ``(X, y)`` pair of tensors (``X: (N, ...)``, ``y: (N, ...)``),
-    a ``Dataset`` or a ``DataLoader``. ``metrics`` maps names to functions
-    ``metric(output, target)`` averaged over each epoch (``val_`` prefixed on
-    ``val``). ``amp=True`` trains under bf16 autocast on CUDA. Shuffling is
-    seeded by ``seed``.
+    ``train``/``val``: tensors ``(*inputs, target)`` sharing their first dimension
+    (``(X, y)`` with ``X: (N, ...)``, ``y: (N, ...)``), a ``Dataset`` or ``DataLoader``
+    yielding such tuples, or a list of batch tuples. Each step computes
+    ``loss_fn(model(*inputs), target)``. ``metrics`` maps names to functions
+    ``metric(output, target)`` averaged over each epoch (``val_`` prefixed on ``val``).
+    Clipping, per-step schedules and everything else optional are callbacks
+    (:mod:`dlbook.callbacks`). ``amp=True`` trains under bf16 autocast on CUDA.
+    Shuffling is seeded by ``seed``.
 
     A NaN or infinite loss raises :class:`TrainingDiverged` naming the epoch
     and step, with the history so far; Ctrl-C returns the history so far.
     """
-    _check_arguments(model, loss_fn, optimizer, epochs, batch_size, grad_clip)
+    _check_arguments(model, loss_fn, optimizer, epochs, batch_size, callbacks)
     device = get_device(device) if not isinstance(device, torch.device) else device
     generator = torch.Generator().manual_seed(seed)
     train_data = as_batches(train, batch_size, device, shuffle=shuffle, generator=generator, name="train")
@@ -275,21 +238,24 @@ def fit(model: nn.Module, train, *, loss_fn: Callable[[torch.Tensor, torch.Tenso
             model.train()
             step_losses, sizes = [], []
             metric_sums = {name: 0.0 for name in metrics}
-            for step, (xb, yb) in enumerate(train_data.batches(generator if shuffle else None), start=1):
+            for step, (*inputs, target) in enumerate(train_data.batches(generator if shuffle else None), start=1):
                 with autocast(device, amp):
-                    out = model(xb)
-                    loss = _first_loss(loss_fn, out, yb) if epoch == 1 and step == 1 else loss_fn(out, yb)
+                    out = model(*inputs)
+                    loss = _first_loss(loss_fn, out, target) if state.step == 0 else loss_fn(out, target)
                 if check_each_step and not math.isfinite(loss.item()):
                     raise TrainingDiverged(f"loss became {loss.item()} at epoch {epoch}, step {step}", history, epoch, step)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
-                if grad_clip is not None:
-                    nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+                state.step, state.loss = state.step + 1, loss.detach()
+                for callback in callbacks:
+                    callback.on_before_step(state)
                 optimizer.step()
-                step_losses.append(loss.detach())
-                sizes.append(len(xb))
+                for callback in callbacks:
+                    callback.on_step_end(state)
+                step_losses.append(state.loss)
+                sizes.append(len(target))
                 for name, metric in metrics.items():
-                    metric_sums[name] += float(metric(out.detach().float(), yb)) * len(xb)
+                    metric_sums[name] += float(metric(_for_metrics(out), target)) * len(target)
             if not step_losses:
                 raise ValueError("train yielded no batches")
             losses = torch.stack(step_losses).float().tolist()
@@ -322,17 +288,28 @@ def fit(model: nn.Module, train, *, loss_fn: Callable[[torch.Tensor, torch.Tenso
     return history
 
 
-def predict(model: nn.Module, X: torch.Tensor, *, batch_size: int = 4096,
+def predict(model: nn.Module, *inputs: torch.Tensor, batch_size: int = 4096,
             device: torch.device | str | None = None) -> torch.Tensor:
-    """``model(X)`` in eval mode without gradients, batched, returned on the CPU."""
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a tensor, got {type(X).__name__}")
+    """``model(*inputs)`` in eval mode without gradients, in batches along the first dimension, on the CPU.
+
+    ``inputs``: one or more tensors ``(N, ...)`` sharing their first dimension; the model's
+    output is a tensor ``(N, ...)``.
+    """
+    if not inputs:
+        raise TypeError("predict needs at least one input tensor")
+    for i, X in enumerate(inputs):
+        if not isinstance(X, torch.Tensor):
+            raise TypeError(f"input {i} must be a tensor, got {type(X).__name__}")
+    if len({len(X) for X in inputs}) > 1:
+        raise ValueError(f"inputs differ in length: {[len(X) for X in inputs]}")
     device = model_device(model, device)
+    n = len(inputs[0])
     was_training = model.training
     model.eval()
     try:
         with torch.inference_mode():
-            outs = [model(X[i : i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)]
+            outs = [model(*(X[i : i + batch_size].to(device) for X in inputs)).float().cpu()
+                    for i in range(0, n, batch_size)]
     finally:
         model.train(was_training)
     return torch.cat(outs) if outs else torch.empty(0)

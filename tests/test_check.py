@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 import sympy
 import torch
+from torch import nn
+from torch.nn import functional as F
 
 from dlbook import check
 
@@ -108,3 +110,64 @@ def test_relative_error():
     assert check.relative_error([1.0, 2.0], [1.0, 2.0]) == 0
     assert check.relative_error([0.0], [0.0]) == 0
     assert check.relative_error([1.0], [1.1]) == pytest.approx(0.1 / 1.1)
+
+
+# ------------------------------------------------------------------ same_as_torch
+
+class ScaledBatchNorm(nn.BatchNorm1d):
+    """A batch norm that is wrong by a factor: the check must catch it."""
+
+    def forward(self, x):
+        return super().forward(x) * 1.0001
+
+
+class LazyMomentum(nn.BatchNorm1d):
+    """Right outputs and gradients in training, wrong running statistics: only the buffer check sees it."""
+
+    def forward(self, x):
+        momentum, self.momentum = self.momentum, 0.2
+        try:
+            return super().forward(x)
+        finally:
+            self.momentum = momentum
+
+
+def test_same_as_torch_passes_for_a_twin_and_converts_to_float64():
+    torch.manual_seed(0)
+    ours, theirs = nn.BatchNorm1d(3), nn.BatchNorm1d(3)
+    result = check.same_as_torch(ours, theirs, torch.randn(6, 3))
+    assert "train and eval" in repr(result) and ours.weight.dtype == torch.float64
+    assert check.same_as_torch(F.mse_loss, F.mse_loss, torch.randn(4), torch.randn(4)).name == "mse_loss"
+
+
+@pytest.mark.parametrize("wrong, message", [(ScaledBatchNorm, "train: output 0"), (LazyMomentum, "buffer running_mean")])
+def test_same_as_torch_catches_outputs_and_buffers(wrong, message):
+    torch.manual_seed(0)
+    with pytest.raises(AssertionError, match=message):
+        check.same_as_torch(wrong(3), nn.BatchNorm1d(3), torch.randn(6, 3))
+
+
+def test_same_as_torch_catches_a_wrong_gradient():
+    class WrongGradient(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.tanh()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g  # forgets the factor 1 − tanh²
+
+    with pytest.raises(AssertionError, match="gradient of input 0"):
+        check.same_as_torch(WrongGradient.apply, torch.tanh, torch.randn(5))
+
+
+def test_same_as_torch_compares_parameter_names_and_bad_input():
+    with pytest.raises(AssertionError, match="parameters"):
+        check.same_as_torch(nn.utils.parametrizations.weight_norm(nn.Linear(2, 2)), nn.Linear(2, 2), torch.randn(3, 2),
+                           copy_state=False)
+    with pytest.raises(TypeError, match="module with a module"):
+        check.same_as_torch(nn.Linear(2, 2), F.linear, torch.randn(3, 2))
+    with pytest.raises(ValueError, match="modes"):
+        check.same_as_torch(nn.Linear(2, 2), nn.Linear(2, 2), torch.randn(3, 2), modes=("test",))
+    with pytest.raises(TypeError, match="input 0 must be a tensor"):
+        check.same_as_torch(F.relu, F.relu, [1.0])
