@@ -22,7 +22,7 @@ import torch
 from torch.nn import functional as F
 
 import dlbook
-from dlbook.mlp import MLP
+from dlbook.perceptron_mlp import MLP
 
 N, FEATURES, HIDDEN, CLASSES, BATCH = 20_000, 32, 64, 10, 64
 

@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from .train import predict
+
 WIDTH = 7.0  # inches: the width of the book's text column at the website's resolution
 
 STYLE = {
@@ -106,8 +108,6 @@ def decision_boundary(model, X: torch.Tensor, y: torch.Tensor, *, ax=None, resol
     ``model(points: (M, 2))`` returns ``(M, K)`` class scores or ``(M,)``/``(M, 1)``
     binary logits; it is evaluated on the model's own device in eval mode.
     """
-    from .train import predict
-
     fig, ax = _axis(ax)
     xx, yy, points = grid_2d(X, resolution, padding)
     scores = predict(model, points)

@@ -76,8 +76,8 @@ def test_chapter_is_stored_with_clean_outputs(path):
 
 def package_names():
     names = set()
-    for info in pkgutil.iter_modules(dlbook.__path__):
-        module = importlib.import_module(f"dlbook.{info.name}")
+    for info in pkgutil.walk_packages(dlbook.__path__, "dlbook."):
+        module = importlib.import_module(info.name)
         names |= {n for n, v in vars(module).items()
                   if getattr(v, "__module__", None) == module.__name__ and not n.startswith("_")}
     return names

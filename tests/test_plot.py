@@ -15,7 +15,31 @@ def test_decision_boundary_colours_each_class_region():
     fig = plot.decision_boundary(model, X, y, title="blobs")
     ax = fig.axes[0]
     assert ax.get_title() == "blobs" and len(ax.collections) >= 2
+    assert region_colours(fig) == {plot.CLASS_COLORS[0], plot.CLASS_COLORS[1]}
     plt.close(fig)
+    with torch.no_grad():                          # a model that predicts class 1 everywhere
+        model.bias.copy_(torch.tensor([-100.0, 100.0]))
+    fig = plot.decision_boundary(model, X, y)
+    assert region_colours(fig) == {plot.CLASS_COLORS[1]}
+    plt.close(fig)
+
+
+def region_colours(fig) -> set[str]:
+    """The class colours that the filled regions (not the scattered points) actually cover, read off the pixels."""
+    import matplotlib.colors as mcolors
+    import numpy as np
+
+    ax = fig.axes[0]
+    for c in ax.collections[1:]:                   # hide the points: only the regions remain
+        c.set_visible(False)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].reshape(-1, 3) / 255
+    found = set()
+    for colour in plot.CLASS_COLORS:
+        tinted = 0.25 * np.array(mcolors.to_rgb(colour)) + 0.75  # alpha 0.25 over a white background
+        if (np.abs(pixels - tinted).max(axis=1) < 0.02).sum() > 100:
+            found.add(colour)
+    return found
 
 
 def test_grid_covers_the_data():

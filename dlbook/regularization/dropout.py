@@ -9,11 +9,11 @@ import torch
 from torch import nn
 
 
-def _check_p(p: float) -> None:
+def _check_p(p: float, *, one_allowed: bool) -> None:
     if isinstance(p, bool) or not isinstance(p, (int, float)):
         raise TypeError(f"the drop probability p must be a number, got {type(p).__name__}")
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"the drop probability p must lie in [0, 1), got {p}")
+    if not (0.0 <= p <= 1.0 if one_allowed else 0.0 <= p < 1.0):
+        raise ValueError(f"the drop probability p must lie in [0, 1{']' if one_allowed else ')'}, got {p}")
 
 
 def _uniform(x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
@@ -37,13 +37,15 @@ class Dropout(nn.Module):
 
     def __init__(self, p: float = 0.5, inverted: bool = True, generator: torch.Generator | None = None):
         super().__init__()
-        _check_p(p)
+        _check_p(p, one_allowed=True)  # p = 1 drops everything, as torch.nn.Dropout(p=1.0) does
         self.p, self.inverted, self.generator = float(p), inverted, generator
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         keep = 1.0 - self.p
         if not self.training:
             return x if self.inverted else x * keep
+        if keep == 0.0:
+            return torch.zeros_like(x)                                                             # nothing to rescale
         mask = (_uniform(x, self.generator) < keep).to(x.dtype)                                   # 1 w.p. 1 − p
         return x * mask / keep if self.inverted else x * mask
 
@@ -57,7 +59,7 @@ class GaussianDropout(nn.Module):
 
     def __init__(self, p: float = 0.5, generator: torch.Generator | None = None):
         super().__init__()
-        _check_p(p)
+        _check_p(p, one_allowed=False)  # σ² = p / (1 − p) is infinite at p = 1
         self.p, self.generator = float(p), generator
 
     @property
@@ -84,7 +86,7 @@ def dropout_mlp(in_features: int, hidden: list[int], out_features: int, p: float
     ``gaussian=True`` uses :class:`GaussianDropout` instead of Bernoulli :class:`Dropout`; ``p = 0`` makes
     the dropout layers identities. ``x: (N, in_features) → (N, out_features)``.
     """
-    _check_p(p)
+    _check_p(p, one_allowed=not gaussian)
     if not hidden or any(not isinstance(w, int) or w < 1 for w in hidden):
         raise ValueError(f"hidden must be a non-empty list of positive widths, got {hidden!r}")
     noise = GaussianDropout if gaussian else Dropout

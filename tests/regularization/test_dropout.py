@@ -73,11 +73,12 @@ def test_dropout_p_zero_is_identity_and_generator_reproduces():
     assert torch.equal(a, b)
 
 
-@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5, float("nan")])
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
 def test_dropout_rejects_p_outside_unit_interval(bad):
-    for layer in (D.Dropout, D.GaussianDropout):
-        with pytest.raises(ValueError, match=r"\[0, 1\)"):
-            layer(bad)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        D.Dropout(bad)
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        D.GaussianDropout(bad)
 
 
 def test_dropout_rejects_non_numbers():
@@ -160,4 +161,15 @@ def test_dropout_mlp_rejects_bad_arguments():
     with pytest.raises(ValueError, match="hidden"):
         D.dropout_mlp(2, [4, 0], 1)
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
-        D.dropout_mlp(2, [4], 1, p=1.0)
+        D.dropout_mlp(2, [4], 1, p=1.0, gaussian=True)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        D.dropout_mlp(2, [4], 1, p=1.5)
+
+
+def test_dropout_with_p_one_drops_everything_as_torch_does():
+    x = torch.randn(5, 3)
+    for ours, theirs in ((D.Dropout(1.0), nn.Dropout(1.0)), (D.Dropout(1.0, inverted=False), nn.Dropout(1.0))):
+        assert torch.equal(ours(x), theirs(x)) and torch.equal(ours(x), torch.zeros_like(x))
+    assert torch.equal(D.Dropout(1.0).eval()(x), nn.Dropout(1.0).eval()(x))
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        D.GaussianDropout(1.0)
