@@ -3,17 +3,20 @@
 The clipping rule itself, :func:`dlbook.optimization.clip_grad_norm_`, lives beside the
 optimisers; this module builds the experiment around it. :func:`exploding_mlp`
 scales PyTorch's initialisation up until gradients grow geometrically with depth,
-and :func:`train_clipped` trains with SGD + momentum, recording before every step
-the raw gradient norm and the parameters (so step lengths can be checked).
+and :func:`train_clipped` trains with SGD + momentum and a :class:`RecordedClipping`
+callback, which records before every step the raw gradient norm and the parameters
+(so step lengths can be checked).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
+from ..callbacks import GradientClipping
 from ..history import History
 from ..perceptron_mlp import MLP
 from ..probe import flat_parameters
@@ -38,6 +41,29 @@ def exploding_mlp(in_features: int = 1, hidden: Sequence[int] = (32,) * 8, out_f
     return model
 
 
+class RecordedClipping(GradientClipping):
+    """:class:`dlbook.GradientClipping` with the chapter's :func:`~dlbook.optimization.clip_grad_norm_`, that also
+    keeps the parameters ``θ_t: (P,)`` before every step in ``positions``.
+
+    ``norms`` holds the raw ``‖g‖`` of every step. ``max_norm=None`` never clips
+    (``δ = ∞``: ``min(1, δ/‖g‖) = 1``), so the gradients are only measured.
+    """
+
+    def __init__(self, max_norm: float | None):
+        if max_norm is None:
+            super().__init__(math.inf, clip=lambda parameters, _: gradient_norm(parameters))
+        else:
+            super().__init__(max_norm, clip=clip_grad_norm_)
+
+    def on_fit_start(self, state) -> None:
+        super().on_fit_start(state)
+        self.positions: list[torch.Tensor] = []
+
+    def on_before_step(self, state) -> None:
+        super().on_before_step(state)                        # norms.append(‖g‖), gradients clipped
+        self.positions.append(flat_parameters(state.model))
+
+
 @dataclass
 class ClippedRun:
     """What :func:`train_clipped` records: one entry of ``norms``/``positions`` per optimiser step."""
@@ -56,27 +82,17 @@ def train_clipped(model: nn.Module, train, *, max_norm: float | None, lr: float,
                   batch_size: int, loss_fn: Callable = nn.functional.mse_loss, device=None) -> ClippedRun:
     """Train ``model`` with ``SGD(lr, momentum)``, clipping the gradient norm at ``max_norm`` (``None``: never).
 
-    A step pre-hook on the optimiser records the raw gradient norm and the
-    parameters, then clips with :func:`~dlbook.optimization.clip_grad_norm_`. A run
-    whose loss overflows does not raise: its :class:`TrainingDiverged` is kept
-    in ``diverged``, with the history of the epochs completed before.
+    A :class:`RecordedClipping` callback records the raw gradient norm and the
+    parameters before every step, then clips. A run whose loss overflows does not
+    raise: its :class:`TrainingDiverged` is kept in ``diverged``, with the history
+    of the epochs completed before.
     """
-    if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
-        raise ValueError(f"max_norm must be a positive number or None, got {max_norm!r}")
-    record = ClippedRun()
+    clipping = RecordedClipping(max_norm)
     optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
-
-    def before_step(optimizer, args, kwargs):
-        norm = gradient_norm(model.parameters()) if max_norm is None else clip_grad_norm_(model.parameters(), max_norm)
-        record.norms.append(float(norm))
-        record.positions.append(flat_parameters(model))
-
-    handle = optimizer.register_step_pre_hook(before_step)
     try:
-        record.history = fit(model, train, loss_fn=loss_fn, optimizer=optimizer, epochs=epochs,
-                             batch_size=batch_size, record_steps=True, device=device)
+        history = fit(model, train, loss_fn=loss_fn, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
+                      callbacks=[clipping], record_steps=True, device=device)
+        diverged = None
     except TrainingDiverged as err:
-        record.history, record.diverged = err.history, err
-    finally:
-        handle.remove()
-    return record
+        history, diverged = err.history, err
+    return ClippedRun(clipping.norms, clipping.positions, history, diverged)

@@ -3,8 +3,8 @@
 Each schedule is a closed form ``η_t = f(t)`` of the step count ``t``
 (``scheduler.last_epoch``) written out in :meth:`lr_at`; the base class only
 stores ``t`` and writes ``η_t`` into the optimiser's parameter groups.
-:func:`step_every_batch` makes :func:`dlbook.fit` advance a schedule after
-every optimiser step rather than every epoch.
+Inside :func:`dlbook.fit`, the callback ``dlbook.LRSchedule(scheduler)`` advances
+a schedule after every optimiser step.
 """
 from __future__ import annotations
 
@@ -121,18 +121,6 @@ class OneCycleLR(ClosedFormSchedule):
         if t <= self.peak:
             return self._cosine(self.initial_lr, self.max_lr, t / self.peak)
         return self._cosine(self.max_lr, self.min_lr, (t - self.peak) / (self.total_steps - 1 - self.peak))
-
-
-# ---------------------------------------------------------------- using a schedule
-
-def step_every_batch(scheduler: LRScheduler):
-    """Advance ``scheduler`` after every ``optimizer.step()`` (e.g. inside :func:`dlbook.fit`).
-
-    Returns the hook's handle; ``handle.remove()`` detaches the schedule again.
-    """
-    if not isinstance(scheduler, LRScheduler):
-        raise TypeError(f"scheduler must be an LRScheduler, got {type(scheduler).__name__}")
-    return scheduler.optimizer.register_step_post_hook(lambda optimizer, args, kwargs: scheduler.step())
 
 
 def lr_curve(make_scheduler: Callable[[torch.optim.Optimizer], LRScheduler], steps: int, lr: float = 1.0) -> list[float]:

@@ -60,18 +60,15 @@ def test_one_cycle_refuses_to_step_past_its_end():
         schedules.lr_curve(lambda o: schedules.OneCycleLR(o, 1.0, 10), 12)
 
 
-def test_step_every_batch_advances_the_schedule_inside_fit():
+def test_lr_schedule_callback_advances_our_schedule_after_every_step_of_fit():
     X, y = dlbook.data.moons(64, seed=0)
     model = torch.nn.Linear(2, 2)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    scheduler = schedules.CosineLR(optimizer, T_max=8)
-    handle = schedules.step_every_batch(scheduler)
+    schedule = dlbook.LRSchedule(schedules.CosineLR(optimizer, T_max=8))
     dlbook.fit(model, (X, y), loss_fn=torch.nn.functional.cross_entropy, optimizer=optimizer, epochs=2,
-               batch_size=16, progress=False)
-    assert scheduler.last_epoch == 8 and optimizer.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
-    handle.remove()
-    optimizer.step()
-    assert scheduler.last_epoch == 8
+               batch_size=16, callbacks=[schedule], progress=False)
+    assert schedule.scheduler.last_epoch == 8 and optimizer.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
+    assert schedule.lrs == pytest.approx(schedules.lr_curve(lambda o: schedules.CosineLR(o, T_max=8), 8, lr=0.1))
 
 
 @pytest.mark.parametrize("make, message", [
@@ -88,5 +85,3 @@ def test_bad_arguments_raise_clear_errors(make, message):
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     with pytest.raises(ValueError, match=message):
         make(optimizer)
-    with pytest.raises(TypeError, match="scheduler must be an LRScheduler"):
-        schedules.step_every_batch(optimizer)
