@@ -1,7 +1,8 @@
 """A network steered by conditional batch norm: one classifier, several yes/no questions about a digit.
 
-The question reaches the network only through the per-question scale and shift of its
-conditional batch norms (:class:`dlbook.normalization.ConditionalBatchNorm`).
+The network is called as ``net(x, question)``; the question reaches it only through the
+per-question scale and shift of its conditional batch norms
+(:class:`dlbook.normalization.ConditionalBatchNorm`).
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from .layers import BatchNorm1d, ConditionalBatchNorm
 class QuestionNet(nn.Module):
     """A yes/no classifier asked one of ``num_questions`` questions about an input, through conditional batch norm.
 
-    ``inputs: (N, in_features + 1)``, the features followed by the question index (see
-    :meth:`ask`) → ``(N,)`` logits of "yes". The question reaches the network *only* through
-    the per-question scale and shift γ_c, β_c of its conditional batch norms; with
+    ``x: (N, in_features)`` features and ``question: (N,)`` integer question indices in
+    ``[0, num_questions)`` → ``(N,)`` logits of "yes". The question reaches the network *only*
+    through the per-question scale and shift γ_c, β_c of its conditional batch norms; with
     ``conditional=False`` they are ordinary batch norms, and the network cannot tell the
-    questions apart. (The question travels as a column so that ``dlbook.fit`` can feed it.)
+    questions apart.
     """
 
     def __init__(self, in_features: int = 64, num_questions: int = 4, width: int = 64, depth: int = 2,
@@ -32,26 +33,21 @@ class QuestionNet(nn.Module):
                                     else BatchNorm1d(width) for _ in range(depth)])
         self.out = nn.Linear(width, 1)
 
-    @staticmethod
-    def ask(x: torch.Tensor, questions: torch.Tensor) -> torch.Tensor:
-        """Features ``x: (N, in_features)`` and question indices ``questions: (N,)`` → inputs ``(N, in_features + 1)``."""
-        if x.ndim != 2 or questions.shape != x.shape[:1]:
-            raise ValueError(f"need features (N, F) and one question per row, "
-                             f"got {tuple(x.shape)} and {tuple(questions.shape)}")
-        return torch.cat([x, questions[:, None].to(x.dtype)], dim=1)
-
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        if inputs.ndim != 2 or inputs.shape[1] != self.in_features + 1:
-            raise ValueError(f"expected inputs of shape (N, {self.in_features} + 1), features then the question, "
-                             f"got {tuple(inputs.shape)}")
-        h, question = inputs[:, :-1], inputs[:, -1]
-        if not torch.equal(question, question.round()) or len(question) and not (
-                0 <= float(question.min()) <= float(question.max()) < self.num_questions):
-            raise ValueError(f"the last column must hold question indices in [0, {self.num_questions})")
-        question = question.long()
+    def forward(self, x: torch.Tensor, question: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"expected features of shape (N, {self.in_features}), got {tuple(x.shape)}")
+        if not isinstance(question, torch.Tensor) or question.dtype.is_floating_point or question.dtype == torch.bool:
+            raise TypeError(f"question must be an integer tensor of question indices, got "
+                            f"{question.dtype if isinstance(question, torch.Tensor) else type(question).__name__}")
+        if question.shape != x.shape[:1]:
+            raise ValueError(f"need one question per row: features {tuple(x.shape)}, questions {tuple(question.shape)}")
+        if len(question) and not 0 <= int(question.min()) <= int(question.max()) < self.num_questions:
+            raise ValueError(f"question indices must lie in [0, {self.num_questions}), "
+                             f"got {int(question.min())}..{int(question.max())}")
+        h, question = x, question.long()
         for linear, norm in zip(self.linears, self.norms):
             h = linear(h)
-            h = torch.relu(norm(h, question) if self.conditional else norm(h))
+            h = torch.relu(norm(h, question) if self.conditional else norm(h))  # only here does the question enter
         return self.out(h).squeeze(1)
 
 
@@ -68,15 +64,16 @@ def answers(digits: torch.Tensor) -> torch.Tensor:
     return torch.stack([digits % 2 == 0, digits >= 5, digits % 3 == 0, torch.isin(digits, loops)], dim=1)
 
 
-def with_questions(images: torch.Tensor, digits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every image asked every one of :data:`QUESTIONS`, as a data set for :class:`QuestionNet`.
+def with_questions(images: torch.Tensor, digits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Every image asked every one of :data:`QUESTIONS`: a data set ``(inputs, questions, targets)`` for
+    :class:`QuestionNet`, as :func:`dlbook.fit` takes it.
 
-    ``images: (N, F)``, ``digits: (N,)`` → inputs ``(4N, F + 1)`` (see :meth:`QuestionNet.ask`)
-    targets ``(4N,)`` in the images' dtype, 1 for "yes". Row ``q·N + i`` asks question ``q`` about image ``i``.
+    ``images: (N, F)``, ``digits: (N,)`` → inputs ``(4N, F)``, question indices ``(4N,)`` (int64)
+    and targets ``(4N,)`` in the images' dtype, 1 for "yes". Row ``q·N + i`` asks question ``q`` about image ``i``.
     """
     if images.ndim != 2 or digits.shape != images.shape[:1]:
         raise ValueError(f"need images (N, F) and one digit per image, got {tuple(images.shape)} and "
                          f"{tuple(digits.shape)}")
-    questions = torch.arange(len(QUESTIONS)).repeat_interleave(len(images))
-    inputs = QuestionNet.ask(images.repeat(len(QUESTIONS), 1), questions)
-    return inputs, answers(digits).T.reshape(-1).to(images.dtype)
+    questions = torch.arange(len(QUESTIONS), device=images.device).repeat_interleave(len(images))
+    targets = answers(digits).T.reshape(-1).to(images.dtype)
+    return images.repeat(len(QUESTIONS), 1), questions, targets

@@ -1,4 +1,11 @@
-"""Tangent propagation (Simard et al. 1992): penalise how fast the output moves along a transformation."""
+"""Tangent propagation (Simard et al. 1992): penalise how fast the output moves along a transformation.
+
+Training is :func:`dlbook.fit` on a wrapper: :class:`TangentProp` returns the model's output together
+with its directional derivatives along the tangents, and :class:`TangentPropLoss` adds their squared
+size to the cross-entropy::
+
+    dlbook.fit(TangentProp(model), (X, tangents, y), loss_fn=TangentPropLoss(weight), optimizer=...)
+"""
 from __future__ import annotations
 
 import torch
@@ -14,45 +21,73 @@ def shift_tangent(images: torch.Tensor) -> torch.Tensor:
     return (translate(images, 1) - translate(images, -1)) / 2
 
 
-def tangent_penalty(model: nn.Module, x: torch.Tensor, tangents: torch.Tensor) -> torch.Tensor:
-    """``mean_n ‖J_f(x_n) t_n‖²``: how fast the output moves along the transformation (Simard et al. 1992).
+def directional_derivative(model: nn.Module, x: torch.Tensor, tangents: torch.Tensor) -> torch.Tensor:
+    """``J_f(x_n) t_n`` for every sample: how fast the output moves when the input moves along ``t_n``.
 
-    ``x, tangents: (N, ...)`` of the same shape. Computed by forward-mode AD (one Jacobian–vector
-    product), and differentiable with respect to the model's parameters.
+    ``x, tangents: (N, ...)`` of the same shape → ``(N, *output)``. One forward-mode Jacobian–vector
+    product (the Jacobian is never formed), differentiable with respect to the model's parameters.
     """
     if x.shape != tangents.shape:
         raise ValueError(f"x and tangents must have the same shape, got {tuple(x.shape)} and {tuple(tangents.shape)}")
     _, directional = torch.func.jvp(model, (x,), (tangents,))
-    return directional.pow(2).reshape(len(x), -1).sum(dim=1).mean()
+    return directional
 
 
-def train_tangent_prop(model: nn.Module, X: torch.Tensor, y: torch.Tensor, tangents, *, weight: float,
-                       epochs: int, lr: float = 1e-3, batch_size: int = 64, seed: int = 0) -> list[float]:
-    """Minimise ``cross_entropy(f(x), y) + weight · Σ_k ‖J_f(x) t_k‖²`` with Adam; returns each epoch's mean loss.
+def _mean_squared_norm(directional: torch.Tensor) -> torch.Tensor:
+    """``mean_n ‖d_n‖²`` of a batch ``directional: (N, ...)`` → a scalar."""
+    return directional.pow(2).reshape(len(directional), -1).sum(dim=1).mean()
 
-    ``X: (N, ...)``, ``y: (N,)``, ``tangents``: one ``(N, ...)`` tensor or a list of them (one per
-    transformation). A loop of its own because the penalty needs the inputs and the model, not just
-    the outputs that :func:`dlbook.fit` hands to a loss.
+
+def tangent_penalty(model: nn.Module, x: torch.Tensor, tangents: torch.Tensor) -> torch.Tensor:
+    """``mean_n ‖J_f(x_n) t_n‖²``: how fast the output moves along the transformation (Simard et al. 1992).
+
+    ``x, tangents: (N, ...)`` of the same shape → a scalar, differentiable with respect to the
+    model's parameters (see :func:`directional_derivative`).
     """
-    tangents = [tangents] if isinstance(tangents, torch.Tensor) else list(tangents)
-    if not weight >= 0:
-        raise ValueError(f"weight must be non-negative, got {weight}")
-    if len(X) != len(y) or any(t.shape != X.shape for t in tangents):
-        raise ValueError(f"need N inputs, N targets and tangents shaped like X {tuple(X.shape)}")
-    generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    model.train()
-    losses = []
-    for _ in range(epochs):
-        order, total = torch.randperm(len(X), generator=generator), 0.0
-        for i in range(0, len(X), batch_size):
-            index = order[i: i + batch_size]
-            loss = F.cross_entropy(model(X[index]), y[index])
-            for t in tangents if weight > 0 else []:
-                loss = loss + weight * tangent_penalty(model, X[index], t[index])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += float(loss.detach()) * len(index)
-        losses.append(total / len(X))
-    return losses
+    return _mean_squared_norm(directional_derivative(model, x, tangents))
+
+
+class TangentProp(nn.Module):
+    """``model`` made trainable by :func:`dlbook.fit` with tangent propagation.
+
+    ``forward(x, *tangents)``: ``x: (N, ...)`` and one or more tangents ``t_k`` shaped like ``x``
+    → ``(logits, directional)``, the model's output ``(N, *out)`` and its directional derivatives
+    ``J_f(x) t_k`` stacked as ``(N, K, *out)``. The model itself is ``.model``: predict and
+    evaluate with it, not with the wrapper.
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor, *tangents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if not tangents:
+            raise TypeError("TangentProp needs at least one tangent: call it as forward(x, t_1, ..., t_K)")
+        logits = self.model(x)  # f(x)
+        directional = torch.stack([directional_derivative(self.model, x, t) for t in tangents], dim=1)  # J_f(x) t_k
+        return logits, directional
+
+
+class TangentPropLoss(nn.Module):
+    """``cross_entropy(logits, y) + weight · Σ_k mean_n ‖J_f(x_n) t_k,n‖²`` of a :class:`TangentProp` output.
+
+    ``output = (logits, directional)`` with ``logits: (N, classes)`` and ``directional: (N, K, classes)``;
+    ``target: (N,)`` class indices → a scalar. With ``weight = 0`` it is the plain cross-entropy.
+    """
+
+    def __init__(self, weight: float):
+        super().__init__()
+        if not weight >= 0:
+            raise ValueError(f"weight must be non-negative, got {weight}")
+        self.weight = weight
+
+    def forward(self, output: tuple[torch.Tensor, torch.Tensor], target: torch.Tensor) -> torch.Tensor:
+        logits, directional = output
+        loss = F.cross_entropy(logits, target)
+        if self.weight == 0:  # exactly the plain loss, whatever the derivatives hold
+            return loss
+        penalty = sum(_mean_squared_norm(d) for d in directional.unbind(dim=1))  # Σ_k mean_n ‖J_f(x_n) t_k,n‖²
+        return loss + self.weight * penalty
+
+    def extra_repr(self) -> str:
+        return f"weight={self.weight}"

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlbook import losses
+from dlbook.check import same_as_torch
 
 from helpers import generator, randn
 
@@ -15,22 +16,9 @@ SETTINGS = settings(max_examples=25, deadline=None)
 REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
 SCALES = st.sampled_from([1.0, 30.0, 1e4])        # 1e4: logits far beyond exp's range
 SEEDS = st.integers(0, 2**31 - 1)
-
-
-def assert_same(mine, reference, *inputs, atol=1e-9, rtol=1e-7, grad_inputs=1):
-    """Values agree, and so do the gradients of a random weighting of the outputs w.r.t. the first inputs."""
-    leaves = [x.detach().clone().requires_grad_(i < grad_inputs) for i, x in enumerate(inputs)]
-    out_mine = mine(*leaves)
-    leaves_ref = [x.detach().clone().requires_grad_(i < grad_inputs) for i, x in enumerate(inputs)]
-    out_ref = reference(*leaves_ref)
-    assert out_mine.shape == out_ref.shape
-    torch.testing.assert_close(out_mine, out_ref, atol=atol, rtol=rtol)
-    weights = torch.rand(out_ref.shape, generator=generator(1), dtype=torch.float64).to(out_ref.dtype)
-    grads_mine = torch.autograd.grad((out_mine * weights).sum(), leaves[:grad_inputs])
-    grads_ref = torch.autograd.grad((out_ref * weights).sum(), leaves_ref[:grad_inputs])
-    for g, r in zip(grads_mine, grads_ref):
-        assert torch.isfinite(g).all()
-        torch.testing.assert_close(g, r, atol=atol, rtol=rtol)
+# |ours − torch| ≤ atol + rtol·|torch| for every value and every gradient (same_as_torch compares in float64,
+# with respect to every floating-point input: logits, and probability targets, variances, regression targets)
+TOL = dict(atol=1e-9, rtol=1e-7)
 
 
 # ------------------------------------------------------------------ building blocks
@@ -39,8 +27,10 @@ def assert_same(mine, reference, *inputs, atol=1e-9, rtol=1e-7, grad_inputs=1):
 @given(seed=SEEDS, n=st.integers(1, 5), k=st.integers(1, 7), scale=SCALES)
 def test_logsumexp_and_log_softmax_match_torch(seed, n, k, scale):
     x = scale * randn(n, k, seed=seed)
-    assert_same(lambda x: losses.logsumexp(x, dim=1), lambda x: torch.logsumexp(x, dim=1), x)
-    assert_same(lambda x: losses.log_softmax(x, dim=0), lambda x: torch.log_softmax(x, dim=0), x)
+    same_as_torch(lambda x: losses.logsumexp(x, dim=1), lambda x: torch.logsumexp(x, dim=1), x,
+                  name="logsumexp", **TOL)
+    same_as_torch(lambda x: losses.log_softmax(x, dim=0), lambda x: torch.log_softmax(x, dim=0), x,
+                  name="log_softmax", **TOL)
 
 
 def test_logsumexp_handles_infinite_entries():
@@ -71,8 +61,9 @@ def test_reduce_loss_is_the_shared_reduction():
        smoothing=st.sampled_from([0.0, 0.1, 1.0]))
 def test_cross_entropy_with_class_indices_matches_torch(seed, n, c, scale, reduction, smoothing):
     z, t = scale * randn(n, c, seed=seed), torch.randint(0, c, (n,), generator=generator(seed + 1))
-    assert_same(lambda z: losses.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing),
-                lambda z: F.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing), z)
+    same_as_torch(lambda z, t: losses.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing),
+                  lambda z, t: F.cross_entropy(z, t, reduction=reduction, label_smoothing=smoothing), z, t,
+                  name="cross_entropy (class indices)", **TOL)
 
 
 @SETTINGS
@@ -84,15 +75,21 @@ def test_cross_entropy_with_probability_targets_matches_torch(seed, n, c, scale,
     if zeros:   # some classes get zero target probability
         p[:, 0] = 0.0
     p = p / p.sum(1, keepdim=True)
-    assert_same(lambda z, p: losses.cross_entropy(z, p, reduction=reduction, label_smoothing=smoothing),
-                lambda z, p: F.cross_entropy(z, p, reduction=reduction, label_smoothing=smoothing), z, p,
-                grad_inputs=2)
+    same_as_torch(lambda z, p: losses.cross_entropy(z, p, reduction=reduction, label_smoothing=smoothing),
+                  lambda z, p: F.cross_entropy(z, p, reduction=reduction, label_smoothing=smoothing), z, p,
+                  name="cross_entropy (probabilities)", **TOL)
 
 
 def test_cross_entropy_single_unbatched_sample_and_huge_float32_logits():
-    z = torch.tensor([3e4, -3e4, 0.0])          # exp overflows float32 beyond about 88
+    z = torch.tensor([3e4, -3e4, 0.0])          # exp overflows float32 beyond about 88 (and float64 beyond 709)
     for t in (torch.tensor(1), torch.tensor([0.0, 1.0, 0.0])):
-        assert_same(lambda z: losses.cross_entropy(z, t), lambda z: F.cross_entropy(z, t), z, atol=1e-3, rtol=1e-6)
+        same_as_torch(lambda z: losses.cross_entropy(z, t), lambda z: F.cross_entropy(z, t), z,
+                      name="cross_entropy (one sample)", **TOL)   # in float64
+        ours, theirs = z.clone().requires_grad_(), z.clone().requires_grad_()   # and in float32 itself,
+        loss, loss_torch = losses.cross_entropy(ours, t), F.cross_entropy(theirs, t)  # which same_as_torch skips
+        torch.testing.assert_close(loss, loss_torch, atol=1e-3, rtol=1e-6)
+        torch.testing.assert_close(torch.autograd.grad(loss, ours)[0], torch.autograd.grad(loss_torch, theirs)[0],
+                                   atol=1e-3, rtol=1e-6)
     assert float(losses.cross_entropy(z, torch.tensor(1))) == pytest.approx(6e4)
     naive = -torch.log(torch.exp(z) / torch.exp(z).sum())[1]   # what the stable form avoids
     assert not torch.isfinite(naive)
@@ -101,7 +98,8 @@ def test_cross_entropy_single_unbatched_sample_and_huge_float32_logits():
 def test_cross_entropy_target_with_zero_probability_on_a_vanishing_class():
     z = torch.tensor([[0.0, -1e4, 5.0]], dtype=torch.float64)   # softmax underflows to 0 for class 1
     p = torch.tensor([[0.5, 0.0, 0.5]], dtype=torch.float64)
-    assert_same(lambda z: losses.cross_entropy(z, p), lambda z: F.cross_entropy(z, p), z)
+    same_as_torch(lambda z, p: losses.cross_entropy(z, p), lambda z, p: F.cross_entropy(z, p), z, p,
+                  name="cross_entropy (vanishing class)", **TOL)
 
 
 @SETTINGS
@@ -111,8 +109,9 @@ def test_binary_cross_entropy_with_logits_matches_torch(seed, shape, scale, redu
     z = scale * randn(*shape, seed=seed)
     t = torch.rand(*shape, generator=generator(seed + 1), dtype=torch.float64)
     t = t.round() if hard else t
-    assert_same(lambda z, t: losses.binary_cross_entropy_with_logits(z, t, reduction=reduction),
-                lambda z, t: F.binary_cross_entropy_with_logits(z, t, reduction=reduction), z, t, grad_inputs=2)
+    same_as_torch(lambda z, t: losses.binary_cross_entropy_with_logits(z, t, reduction=reduction),
+                  lambda z, t: F.binary_cross_entropy_with_logits(z, t, reduction=reduction), z, t,
+                  name="binary_cross_entropy_with_logits", **TOL)
 
 
 def test_binary_cross_entropy_gradient_at_zero_logit_is_one_half_minus_target():
@@ -136,8 +135,8 @@ def test_hinge_matches_torch(seed, shape, scale, reduction, margin):
     y = scale * randn(*shape, seed=seed)
     t = 2.0 * torch.randint(0, 2, tuple(shape), generator=generator(seed + 1)).double() - 1
     reduce = {"mean": torch.mean, "sum": torch.sum, "none": lambda x: x}[reduction]
-    assert_same(lambda y: losses.hinge(y, t, margin=margin, reduction=reduction),
-                lambda y: reduce(binary_hinge_in_torch(y, t, margin)), y)
+    same_as_torch(lambda y: losses.hinge(y, t, margin=margin, reduction=reduction),   # ±1 labels: no gradient
+                  lambda y: reduce(binary_hinge_in_torch(y, t, margin)), y, name="hinge", **TOL)
 
 
 @pytest.mark.parametrize("shape", [(7, 1), (1, 7), (2, 3, 1)])
@@ -157,8 +156,9 @@ def test_hinge_on_column_scores_is_the_formula_elementwise(shape):
        p=st.sampled_from([1, 2]), margin=st.sampled_from([0.5, 1.0, 2.0]))
 def test_multiclass_hinge_matches_torch(seed, n, c, scale, reduction, p, margin):
     z, t = scale * randn(n, c, seed=seed), torch.randint(0, c, (n,), generator=generator(seed + 1))
-    assert_same(lambda z: losses.multiclass_hinge(z, t, margin=margin, p=p, reduction=reduction),
-                lambda z: F.multi_margin_loss(z, t, p=p, margin=margin, reduction=reduction), z)
+    same_as_torch(lambda z, t: losses.multiclass_hinge(z, t, margin=margin, p=p, reduction=reduction),
+                  lambda z, t: F.multi_margin_loss(z, t, p=p, margin=margin, reduction=reduction), z, t,
+                  name="multiclass_hinge", **TOL)
 
 
 # ------------------------------------------------------------------ regression
@@ -171,12 +171,12 @@ SHAPES = st.lists(st.integers(1, 4), min_size=1, max_size=3)
        delta=st.sampled_from([0.1, 1.0, 5.0]))
 def test_regression_losses_match_torch(seed, shape, scale, reduction, delta):
     y, t = scale * randn(*shape, seed=seed), scale * randn(*shape, seed=seed + 1)
-    assert_same(lambda y, t: losses.mse(y, t, reduction=reduction),
-                lambda y, t: F.mse_loss(y, t, reduction=reduction), y, t, grad_inputs=2)
-    assert_same(lambda y, t: losses.mae(y, t, reduction=reduction),
-                lambda y, t: F.l1_loss(y, t, reduction=reduction), y, t, grad_inputs=2)
-    assert_same(lambda y, t: losses.huber(y, t, delta=delta, reduction=reduction),
-                lambda y, t: F.huber_loss(y, t, delta=delta, reduction=reduction), y, t, grad_inputs=2)
+    same_as_torch(lambda y, t: losses.mse(y, t, reduction=reduction),
+                  lambda y, t: F.mse_loss(y, t, reduction=reduction), y, t, name="mse", **TOL)
+    same_as_torch(lambda y, t: losses.mae(y, t, reduction=reduction),
+                  lambda y, t: F.l1_loss(y, t, reduction=reduction), y, t, name="mae", **TOL)
+    same_as_torch(lambda y, t: losses.huber(y, t, delta=delta, reduction=reduction),
+                  lambda y, t: F.huber_loss(y, t, delta=delta, reduction=reduction), y, t, name="huber", **TOL)
 
 
 @SETTINGS
@@ -184,9 +184,9 @@ def test_regression_losses_match_torch(seed, shape, scale, reduction, delta):
 def test_gaussian_nll_matches_torch(seed, shape, reduction, full):
     y, t = randn(*shape, seed=seed), randn(*shape, seed=seed + 1)
     var = 0.05 + torch.rand(*shape, generator=generator(seed + 2), dtype=torch.float64)
-    assert_same(lambda y, var, t: losses.gaussian_nll(y, t, var, full=full, reduction=reduction),
-                lambda y, var, t: F.gaussian_nll_loss(y, t, var, full=full, reduction=reduction), y, var, t,
-                grad_inputs=2)
+    same_as_torch(lambda y, t, var: losses.gaussian_nll(y, t, var, full=full, reduction=reduction),
+                  lambda y, t, var: F.gaussian_nll_loss(y, t, var, full=full, reduction=reduction), y, t, var,
+                  name="gaussian_nll", **TOL)
 
 
 def test_huber_is_half_squared_error_inside_delta_and_linear_outside():

@@ -6,8 +6,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
-from torch.nn import functional as F
 
+from dlbook import check
 from dlbook import normalization as N
 
 from helpers import randn, assert_close
@@ -16,45 +16,12 @@ from helpers import randn, assert_close
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def grads(module, x, seed=1):
-    """Output, and gradients of a random linear function of it w.r.t. the input and every parameter."""
-    x = x.clone().requires_grad_(True)
-    out = module(x)
-    (out * randn(*out.shape, seed=seed, dtype=out.dtype)).sum().backward()
-    return [out.detach(), x.grad] + [p.grad for p in module.parameters()]
-
-
-def compare(mine, theirs, x):
-    for a, b in zip(grads(mine, x), grads(theirs, x), strict=True):
-        assert_close(a, b)
-
-
-# ------------------------------------------------------------------ one function, four norms
-
-shapes = st.lists(st.integers(2, 4), min_size=2, max_size=4).map(tuple)
-
-
-@settings(max_examples=25, deadline=None)
-@given(shape=shapes, seed=st.integers(0, 1000))
-def test_the_one_line_norms_match_torch_functional(shape, seed):
-    x = randn(*shape, seed=seed)
-    assert_close(N.batch_norm(x), F.batch_norm(x, None, None, training=True))
-    assert_close(N.layer_norm(x), F.layer_norm(x, shape[1:]))
-    if len(shape) > 2:
-        assert_close(N.instance_norm(x), F.instance_norm(x))
-    for groups in (1, shape[1]):
-        assert_close(N.group_norm(x, groups), F.group_norm(x, groups))
-
-
-def test_normalize_gives_zero_mean_unit_variance_over_its_axes():
-    y = N.normalize(randn(6, 3, 5) * 4 + 2, dims=(0, 2), eps=0.0)
-    assert_close(y.mean(dim=(0, 2)), torch.zeros(3, dtype=y.dtype))
-    assert_close(y.var(dim=(0, 2), correction=0), torch.ones(3, dtype=y.dtype))
-
-
-def test_group_norm_function_rejects_indivisible_groups():
-    with pytest.raises(ValueError, match=r"num_channels \(6\) must be divisible by num_groups \(4\)"):
-        N.group_norm(randn(2, 6, 3), 4)
+def with_random_parameters(module, seed):
+    """``module`` with every parameter redrawn from N(1, 1): a non-trivial γ and β for ``same_as_torch`` to copy."""
+    with torch.no_grad():
+        for i, p in enumerate(module.parameters()):
+            p.copy_(randn(*p.shape, seed=seed + i) + 1)
+    return module
 
 
 # ------------------------------------------------------------------ batch norm
@@ -74,17 +41,6 @@ def test_batch_norm_backward_is_the_three_term_formula_not_autograd():
     assert type(y.grad_fn).__name__ == "BatchNormFunctionBackward"
 
 
-def bn_pair(cls, torch_cls, channels, **kwargs):
-    theirs = torch_cls(channels, **kwargs).double()
-    mine = cls(channels, **kwargs).double()
-    if theirs.affine:
-        with torch.no_grad():
-            theirs.weight.copy_(randn(channels, seed=7) + 1)
-            theirs.bias.copy_(randn(channels, seed=8))
-    mine.load_state_dict(theirs.state_dict())
-    return mine, theirs
-
-
 @settings(max_examples=25, deadline=None)
 @given(n=st.integers(2, 5), c=st.integers(1, 4), spatial=st.lists(st.integers(1, 3), max_size=2),
        affine=st.booleans(), momentum=st.sampled_from([0.1, 0.5, None]), track=st.booleans(), seed=st.integers(0, 99))
@@ -94,15 +50,13 @@ def test_batch_norm_matches_torch_in_train_and_eval(n, c, spatial, affine, momen
         cls, torch_cls = N.BatchNorm2d, nn.BatchNorm2d
     else:
         cls, torch_cls = N.BatchNorm1d, nn.BatchNorm1d
-    mine, theirs = bn_pair(cls, torch_cls, c, affine=affine, momentum=momentum, track_running_stats=track)
-    for step in range(3):  # training: batch statistics, running buffers updated
-        compare(mine, theirs, randn(*shape, seed=seed + step) * 3 + 1)
-    for name, buffer in theirs.named_buffers():
-        assert_close(dict(mine.named_buffers())[name], buffer)
-    mine.eval(), theirs.eval()  # evaluation: running statistics (or batch statistics when not tracked)
-    compare(mine, theirs, randn(*shape, seed=seed + 10))
-    for name, buffer in theirs.named_buffers():
-        assert_close(dict(mine.named_buffers())[name], buffer)
+    kwargs = dict(affine=affine, momentum=momentum, track_running_stats=track)
+    mine, theirs = cls(c, **kwargs), with_random_parameters(torch_cls(c, **kwargs), seed=7)
+    for step in range(3):  # training: batch statistics, running buffers updated (state copied once, at the start)
+        check.same_as_torch(mine, theirs, randn(*shape, seed=seed + step) * 3 + 1, modes=("train",),
+                            copy_state=step == 0)
+    # evaluation: running statistics (or batch statistics when not tracked); buffers compared after every call
+    check.same_as_torch(mine, theirs, randn(*shape, seed=seed + 10), modes=("eval",), copy_state=False)
 
 
 def test_batch_norm_eval_output_does_not_depend_on_the_rest_of_the_batch():
@@ -144,14 +98,9 @@ def test_batch_norm_errors_like_torch():
 def test_layer_norm_matches_torch(shape, k, affine, bias, seed):
     k = min(k, len(shape))
     normalized = shape[len(shape) - k:]
-    theirs = nn.LayerNorm(normalized, elementwise_affine=affine, bias=bias).double()
-    if affine:
-        with torch.no_grad():
-            for p in theirs.parameters():
-                p.copy_(randn(*normalized, seed=seed + 5))
-    mine = N.LayerNorm(normalized, elementwise_affine=affine, bias=bias).double()
-    mine.load_state_dict(theirs.state_dict())
-    compare(mine, theirs, randn(*shape, seed=seed) * 2 - 1)
+    theirs = with_random_parameters(nn.LayerNorm(normalized, elementwise_affine=affine, bias=bias), seed=seed + 5)
+    mine = N.LayerNorm(normalized, elementwise_affine=affine, bias=bias)
+    check.same_as_torch(mine, theirs, randn(*shape, seed=seed) * 2 - 1)
 
 
 def test_layer_norm_rejects_a_wrong_trailing_shape():
@@ -164,15 +113,9 @@ def test_layer_norm_rejects_a_wrong_trailing_shape():
        affine=st.booleans(), unbatched=st.booleans(), seed=st.integers(0, 99))
 def test_instance_norm_matches_torch(n, c, spatial, affine, unbatched, seed):
     cls, torch_cls = (N.InstanceNorm1d, nn.InstanceNorm1d) if len(spatial) == 1 else (N.InstanceNorm2d, nn.InstanceNorm2d)
-    theirs = torch_cls(c, affine=affine).double()
-    if affine:
-        with torch.no_grad():
-            theirs.weight.copy_(randn(c, seed=seed + 1))
-            theirs.bias.copy_(randn(c, seed=seed + 2))
-    mine = cls(c, affine=affine).double()
-    mine.load_state_dict(theirs.state_dict())
+    theirs = with_random_parameters(torch_cls(c, affine=affine), seed=seed + 1)
     x = randn(*((c,) if unbatched else (n, c)), *spatial, seed=seed)
-    compare(mine, theirs, x)
+    check.same_as_torch(cls(c, affine=affine), theirs, x)
 
 
 def test_instance_norm_errors():
@@ -189,14 +132,8 @@ def test_group_norm_matches_torch(n, per_group, groups, spatial, affine, seed):
     c = per_group * groups  # per_group = 1 is G = C (instance norm); groups = 1 is layer norm
     if per_group * (torch.Size(spatial).numel()) == 1:
         return  # one value per group: the variance is zero and both normalise to 0
-    theirs = nn.GroupNorm(groups, c, affine=affine).double()
-    if affine:
-        with torch.no_grad():
-            theirs.weight.copy_(randn(c, seed=seed + 1))
-            theirs.bias.copy_(randn(c, seed=seed + 2))
-    mine = N.GroupNorm(groups, c, affine=affine).double()
-    mine.load_state_dict(theirs.state_dict())
-    compare(mine, theirs, randn(n, c, *spatial, seed=seed))
+    theirs = with_random_parameters(nn.GroupNorm(groups, c, affine=affine), seed=seed + 1)
+    check.same_as_torch(N.GroupNorm(groups, c, affine=affine), theirs, randn(n, c, *spatial, seed=seed))
 
 
 def test_group_norm_extremes_are_layer_and_instance_norm():

@@ -1,9 +1,8 @@
-"""Augmentations and tangent propagation: exact pixel bookkeeping, reproducibility, Jacobians, errors."""
+"""Augmentations: exact pixel bookkeeping, reproducibility, Jacobians, errors."""
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from torch import nn
 
 from dlbook import regularization as aug
 
@@ -161,64 +160,3 @@ def test_rotations_reject_bad_shapes():
         aug.rotate_points(torch.zeros(4, 2), torch.zeros(3))
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         aug.rotation_tangent(torch.zeros(4))
-
-
-# ------------------------------------------------------------------ tangent propagation
-
-def test_shift_tangent_is_the_central_difference_of_translation():
-    ramp = torch.arange(7, dtype=torch.float64).repeat(2, 3, 1)   # value = column index
-    t = aug.shift_tangent(ramp)
-    assert (t[..., 1:-1] == -1).all()                    # moving right by s lowers each pixel by s
-    x = images()
-    torch.testing.assert_close(aug.shift_tangent(x), (aug.translate(x, 1) - aug.translate(x, -1)) / 2)
-
-
-def test_tangent_penalty_is_the_squared_directional_derivative():
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(35, 8), nn.Tanh(), nn.Linear(8, 3)).double()
-    x, tangents = images(n=4), images(n=4, seed=1) - 0.5
-    penalty = aug.tangent_penalty(model, x, tangents)
-    expected = 0.0
-    for xi, ti in zip(x, tangents):                      # the full Jacobian, one image at a time
-        J = torch.autograd.functional.jacobian(lambda v: model(v[None])[0], xi)     # (3, 5, 7)
-        expected += (J.reshape(3, -1) @ ti.reshape(-1)).pow(2).sum() / len(x)
-    torch.testing.assert_close(penalty, expected)
-    # differentiable in the parameters: compare with autograd through the explicit Jacobian
-    params = list(model.parameters())
-    grads = torch.autograd.grad(penalty, params, allow_unused=True, materialize_grads=True)
-    def explicit(*ps):
-        fn = lambda v: torch.func.functional_call(model, dict(zip([n for n, _ in model.named_parameters()], ps)), (v,))
-        _, jv = torch.autograd.functional.jvp(fn, x, tangents, create_graph=True)
-        return jv.pow(2).sum() / len(x)
-    expected_grads = torch.autograd.grad(explicit(*params), params, allow_unused=True, materialize_grads=True)
-    for g, e in zip(grads, expected_grads):
-        torch.testing.assert_close(g, e)
-    assert grads[0].abs().sum() > 0 and (grads[-1] == 0).all()   # the output bias cannot move J t
-    with pytest.raises(ValueError, match="same shape"):
-        aug.tangent_penalty(model, x, tangents[:2])
-
-
-def test_a_linear_model_penalty_is_the_norm_of_w_times_t():
-    model = nn.Linear(5, 2, bias=True).double()
-    x, t = torch.randn(3, 5, dtype=torch.float64), torch.randn(3, 5, dtype=torch.float64)
-    expected = (t @ model.weight.detach().T).pow(2).sum(1).mean()
-    torch.testing.assert_close(aug.tangent_penalty(model, x, t), expected)
-
-
-def test_train_tangent_prop_lowers_the_penalty():
-    torch.manual_seed(0)
-    x = images(n=60, h=6, w=6, seed=5).float()
-    y = torch.randint(0, 3, (60,), generator=gen(6))
-    t = aug.shift_tangent(x)
-    make = lambda: nn.Sequential(nn.Flatten(), nn.Linear(36, 16), nn.Tanh(), nn.Linear(16, 3))
-    torch.manual_seed(1)
-    plain, tangent = make(), make()
-    tangent.load_state_dict(plain.state_dict())
-    losses = aug.train_tangent_prop(plain, x, y, t, weight=0.0, epochs=30, lr=1e-2)
-    aug.train_tangent_prop(tangent, x, y, [t], weight=1.0, epochs=30, lr=1e-2)
-    assert len(losses) == 30 and losses[-1] < losses[0]
-    assert aug.tangent_penalty(tangent, x, t) < 0.5 * aug.tangent_penalty(plain, x, t)
-    with pytest.raises(ValueError, match="weight"):
-        aug.train_tangent_prop(plain, x, y, t, weight=-1.0, epochs=1)
-    with pytest.raises(ValueError, match="tangents"):
-        aug.train_tangent_prop(plain, x, y, t[:, :3], weight=1.0, epochs=1)

@@ -1,6 +1,5 @@
-"""Penalties, proximal updates, regularisation paths, calibration and SWA: against torch and against the maths."""
-
-import numpy as np
+"""L1, L2 and elastic-net penalties, soft thresholding, proximal SGD and regularisation paths: against torch
+and against the maths."""
 import pytest
 import torch
 from hypothesis import given, settings
@@ -8,9 +7,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-import dlbook
 from dlbook import regularization as reg
-from dlbook.callbacks import Callback
 
 from helpers import randn
 
@@ -212,15 +209,6 @@ def test_linear_gd_path_has_the_closed_form():
         reg.linear_gd_path(Phi, y, 0.0, 3)
 
 
-def test_legendre_features_match_numpy():
-    x = torch.linspace(-1, 1, 17, dtype=torch.float64)
-    expected = torch.from_numpy(np.polynomial.legendre.legvander(x.numpy(), 6))
-    torch.testing.assert_close(reg.legendre_features(x, 6), expected)
-    assert reg.legendre_features(x, 0).shape == (17, 1)
-    with pytest.raises(ValueError, match="degree"):
-        reg.legendre_features(x, -1)
-
-
 def test_proximal_sgd_rejects_bad_lr_and_path_bad_shapes():
     with pytest.raises(ValueError, match="lr"):
         reg.ProximalSGD([torch.zeros(2, requires_grad=True)], lr=0.0)
@@ -228,115 +216,3 @@ def test_proximal_sgd_rejects_bad_lr_and_path_bad_shapes():
         reg.elastic_net_path(randn(5, 2), randn(4), [0.1])
     with pytest.raises(ValueError, match="non-negative"):
         reg.elastic_net_path(randn(5, 2), randn(5), [0.1, -0.1])
-
-
-# ------------------------------------------------------------------ calibration and SWA
-
-def test_expected_calibration_error_by_hand():
-    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6]])
-    targets = torch.tensor([0, 1, 1, 1])
-    # bin 9 holds two 0.95-confident predictions, one right: |0.5 − 0.95|; bin 7: right at 0.7, |1 − 0.7|;
-    # bin 6: right at 0.6, |1 − 0.6|
-    expected = 0.5 * 0.45 + 0.25 * 0.3 + 0.25 * 0.4
-    assert reg.expected_calibration_error(probs, targets) == pytest.approx(expected)
-    perfect = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
-    assert reg.expected_calibration_error(perfect, torch.tensor([0, 1])) == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="probs"):
-        reg.expected_calibration_error(torch.ones(3), torch.tensor([0, 1, 1]))
-
-
-def test_reliability_bins_by_hand_and_empty_bins_are_nan():
-    probs = torch.tensor([[0.95, 0.05], [0.95, 0.05], [0.3, 0.7], [0.4, 0.6], [0.0, 1.0]], dtype=torch.float64)
-    targets = torch.tensor([0, 1, 1, 1, 0])
-    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins=10)
-    assert count.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 0, 3]        # confidence 1.0 belongs to the last bin
-    torch.testing.assert_close(confidence[[6, 7, 9]], torch.tensor([0.6, 0.7, (0.95 + 0.95 + 1) / 3], dtype=torch.float64))
-    torch.testing.assert_close(accuracy[[6, 7, 9]], torch.tensor([1.0, 1.0, 1 / 3], dtype=torch.float64))
-    empty = count == 0
-    assert confidence[empty].isnan().all() and accuracy[empty].isnan().all()
-
-
-@settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 60), k=st.integers(2, 5), bins=st.integers(1, 15), seed=st.integers(0, 1000))
-def test_ece_is_the_count_weighted_gap_of_the_reliability_bins(n, k, bins, seed):
-    gen = torch.Generator().manual_seed(seed)
-    probs = torch.softmax(3 * torch.randn(n, k, generator=gen), dim=1)
-    targets = torch.randint(0, k, (n,), generator=gen)
-    confidence, accuracy, count = reg.reliability_bins(probs, targets, bins)
-    assert count.sum() == n
-    ece, by_loop = reg.expected_calibration_error(probs, targets, bins), 0.0
-    conf, pred = probs.double().max(1)
-    for b in range(bins):                                           # an independent loop over the bins
-        inside = (conf >= b / bins) & ((conf < (b + 1) / bins) | (b == bins - 1))
-        if inside.any():
-            by_loop += inside.double().mean() * ((pred[inside] == targets[inside]).double().mean() - conf[inside].mean()).abs()
-    assert ece == pytest.approx(float(by_loop), abs=1e-12)
-
-
-def test_reliability_bins_reject_bad_input():
-    with pytest.raises(ValueError, match="N targets"):
-        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1]))
-    with pytest.raises(ValueError, match="bins"):
-        reg.reliability_bins(torch.ones(3, 2) / 2, torch.tensor([0, 1, 1]), bins=0)
-
-
-class Snapshots(Callback):
-    def on_fit_start(self, state):
-        self.weights, self.lrs = [], []
-
-    def on_epoch_end(self, state):
-        self.lrs.append(state.optimizer.param_groups[0]["lr"])
-        self.weights.append(nn.utils.parameters_to_vector(state.model.parameters()).detach().clone())
-
-
-def test_swa_averages_the_weights_of_the_epochs_from_start_on():
-    torch.manual_seed(0)
-    X, y = torch.randn(32, 3), torch.randint(0, 2, (32,))
-    model = nn.Linear(3, 2)
-    swa, snaps = reg.SWA(start=3, swa_lr=0.01), Snapshots()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    dlbook.fit(model, (X, y), loss_fn=F.cross_entropy, optimizer=optimizer, epochs=6, batch_size=8,
-               callbacks=[snaps, swa], progress=False)
-    assert swa.averaged_epochs == 4
-    expected = torch.stack(snaps.weights[2:]).mean(0)
-    torch.testing.assert_close(nn.utils.parameters_to_vector(swa.averaged.module.parameters()), expected)
-    assert snaps.lrs == pytest.approx([0.1, 0.1, 0.1, 0.01, 0.01, 0.01])   # untouched until `start`, then swa_lr
-    with pytest.raises(ValueError, match="start"):
-        reg.SWA(start=0, swa_lr=0.1)
-    with pytest.raises(ValueError, match="swa_lr"):
-        reg.SWA(start=1, swa_lr=0.0)
-
-
-# ------------------------------------------------------------------ chapter helpers: polynomial fits, subsets, scores
-
-def test_legendre_fit_matches_numpy_polyfit_and_works_on_batches():
-    gen = torch.Generator().manual_seed(0)
-    x = torch.rand(3, 12, 1, generator=gen, dtype=torch.float64)
-    y = torch.randn(3, 12, 1, generator=gen, dtype=torch.float64)
-    x_eval = torch.linspace(0, 1, 7, dtype=torch.float64).reshape(-1, 1)
-    batched = reg.legendre_fit(x, y, 4, x_eval)
-    assert batched.shape == (3, 7, 1)
-    for b in range(3):                             # the same least-squares polynomial, in the monomial basis
-        coef = np.polyfit(x[b, :, 0].numpy(), y[b, :, 0].numpy(), 4)
-        torch.testing.assert_close(batched[b, :, 0], torch.from_numpy(np.polyval(coef, x_eval[:, 0].numpy())))
-        torch.testing.assert_close(reg.legendre_fit(x[b], y[b], 4, x_eval), batched[b])
-    # degree n − 1 interpolates the n points
-    torch.testing.assert_close(reg.legendre_fit(x[0, :5], y[0, :5], 4, x[0, :5]), y[0, :5], atol=1e-8, rtol=0)
-    with pytest.raises(ValueError, match="shape"):
-        reg.legendre_fit(x[0, :, 0], y[0, :, 0], 2, x_eval)
-
-
-
-
-def test_classification_scores_by_hand():
-    probs = torch.tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
-    targets = torch.tensor([0, 1, 1, 1])
-    scores = reg.classification_scores(probs, targets)
-    assert scores["accuracy"] == pytest.approx(0.75)
-    expected_nll = -(np.log(0.9) + np.log(0.8) + np.log(0.4) + np.log(0.7)) / 4
-    assert scores["nll"] == pytest.approx(expected_nll, rel=1e-6)
-    assert scores["ece"] == pytest.approx(reg.expected_calibration_error(probs, targets))
-    # a zero probability on the target gives a large but finite NLL
-    assert scores["nll"] < reg.classification_scores(torch.tensor([[1.0, 0.0]]), torch.tensor([1]))["nll"] < 30
-    with pytest.raises(ValueError, match="targets"):
-        reg.classification_scores(probs, targets[:3])
