@@ -1,15 +1,15 @@
 """Reverse-mode automatic differentiation on scalars: the :class:`Value` engine.
 
-Every operation follows one template: compute the output, attach a closure
-``_backward`` that adds the output's gradient, times the local derivative, into
-the gradients of the inputs (``+=``, because a node used twice receives two
-contributions), and return the output. :meth:`Value.backward` visits the graph in
-reverse topological order, found without recursion, so a graph a hundred
-thousand nodes deep works as well as a small one.
+Every operation follows one template: compute the output, attach a closure ``_backward``
+that adds the output's gradient, times the local derivative, into the gradients of the
+inputs (``+=``, because a node used twice receives two contributions), and return the
+output. :meth:`Value.backward` visits the graph in reverse topological order, found
+without recursion, so a graph a hundred thousand nodes deep works as well as a small one.
 
-The vectorised engine on NumPy arrays is :class:`dlbook.backprop.Tensor` (``backprop/tensor.py``);
-:func:`dlbook.backprop.draw_graph` draws a graph of Values.
+The vectorised engine on NumPy arrays is :class:`dlbook.backprop.Tensor`
+(``backprop/tensor.py``); :func:`dlbook.backprop.draw_graph` draws a graph of Values.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,10 +17,11 @@ from numbers import Real
 
 
 def topological_order(root) -> list:
-    """Every node that ``root`` depends on (through ``._prev``), each after all of its inputs.
+    """Every node that ``root`` depends on (through ``._prev``), each after all of its
+    inputs.
 
-    An explicit stack replaces recursion: a node is pushed once to expand it and
-    once more (flagged) to emit it after its inputs are emitted.
+    An explicit stack replaces recursion: a node is pushed once to expand it and once more
+    (flagged) to emit it after its inputs are emitted.
     """
     order, seen = [], set()
     stack = [(root, False)]
@@ -36,11 +37,12 @@ def topological_order(root) -> list:
 
 
 class Value:
-    """A scalar that remembers how it was computed, so that ``backward()`` can fill ``.grad``.
+    """A scalar that remembers how it was computed, so that ``backward()`` can fill
+    ``.grad``.
 
     ``data`` is a Python float; ``grad`` holds ∂(output)/∂(this node) after
-    ``output.backward()``. Python numbers combine with a Value on either side:
-    ``2 * x``, ``x - 1``, ``1 / x``, ``2 ** x``.
+    ``output.backward()``. Python numbers combine with a Value on either side: ``2 * x``,
+    ``x - 1``, ``1 / x``, ``2 ** x``.
     """
 
     def __init__(self, data: float, _prev: tuple = (), _op: str = "", label: str = ""):
@@ -61,7 +63,8 @@ class Value:
             raise TypeError(f"cannot combine a Value with {type(other).__name__}")
         return Value(other)
 
-    # ---------------------------------------------------------- operations with their own derivative
+    # ---------------------------------------------------------- operations with their
+    # own derivative
     def __add__(self, other) -> "Value":
         other = self._lift(other)
         out = Value(self.data + other.data, (self, other), "+")
@@ -69,6 +72,7 @@ class Value:
         def _backward():  # ∂(a+b)/∂a = ∂(a+b)/∂b = 1
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -79,22 +83,28 @@ class Value:
         def _backward():  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
     def __pow__(self, exponent) -> "Value":
         if isinstance(exponent, bool) or not isinstance(exponent, Real):
-            raise TypeError(f"the exponent must be a Python number, got {type(exponent).__name__}")
-        out = Value(self.data ** exponent, (self,), f"^{exponent:g}")
+            raise TypeError(
+                f"the exponent must be a Python number, got {type(exponent).__name__}"
+            )
+        out = Value(self.data**exponent, (self,), f"^{exponent:g}")
 
         def _backward():  # ∂(aᵏ)/∂a = k aᵏ⁻¹
             self.grad += exponent * self.data ** (exponent - 1) * out.grad
+
         out._backward = _backward
         return out
 
     def __rpow__(self, base) -> "Value":
         if isinstance(base, bool) or not isinstance(base, Real) or base <= 0:
-            raise ValueError(f"base ** Value needs a positive number as the base, got {base!r}")
+            raise ValueError(
+                f"base ** Value needs a positive number as the base, got {base!r}"
+            )
         return (self * math.log(base)).exp()  # cᵃ = exp(a ln c)
 
     def exp(self) -> "Value":
@@ -102,6 +112,7 @@ class Value:
 
         def _backward():  # ∂eᵃ/∂a = eᵃ
             self.grad += out.data * out.grad
+
         out._backward = _backward
         return out
 
@@ -112,6 +123,7 @@ class Value:
 
         def _backward():  # ∂ln a/∂a = 1/a
             self.grad += out.grad / self.data
+
         out._backward = _backward
         return out
 
@@ -119,7 +131,8 @@ class Value:
         out = Value(math.tanh(self.data), (self,), "tanh")
 
         def _backward():  # ∂tanh a/∂a = 1 − tanh² a
-            self.grad += (1.0 - out.data ** 2) * out.grad
+            self.grad += (1.0 - out.data**2) * out.grad
+
         out._backward = _backward
         return out
 
@@ -128,19 +141,26 @@ class Value:
 
         def _backward():  # 1 for a > 0, else 0 (the choice at a = 0 is torch's)
             self.grad += (self.data > 0) * out.grad
+
         out._backward = _backward
         return out
 
     def sigmoid(self) -> "Value":
-        s = 1.0 / (1.0 + math.exp(-self.data)) if self.data >= 0 else math.exp(self.data) / (1.0 + math.exp(self.data))
+        s = (
+            1.0 / (1.0 + math.exp(-self.data))
+            if self.data >= 0
+            else math.exp(self.data) / (1.0 + math.exp(self.data))
+        )
         out = Value(s, (self,), "σ")
 
         def _backward():  # ∂σ(a)/∂a = σ(a)(1 − σ(a))
             self.grad += out.data * (1.0 - out.data) * out.grad
+
         out._backward = _backward
         return out
 
-    # ---------------------------------------------------------- operations built from the ones above
+    # ---------------------------------------------------------- operations built from
+    # the ones above
     def __neg__(self) -> "Value":
         return self * -1
 
@@ -170,7 +190,9 @@ class Value:
         """
         order = topological_order(self)
         self.grad = 1.0  # ∂self/∂self
-        for node in reversed(order):  # each node's grad is complete before it is passed on
+        for node in reversed(
+            order
+        ):  # each node's grad is complete before it is passed on
             node._backward()
 
     def zero_grad(self) -> None:

@@ -1,11 +1,13 @@
 """A small one-output network and data for the Hessian and summed-error tests."""
+
 import torch
 
 from dlbook.perceptron_mlp import MLP
 
 
 def hessian_problem(hidden, loss, seed=0, activation="tanh"):
-    """An MLP ``2 → hidden → 1`` in float64, 15 inputs and targets (0/1 for the logistic loss)."""
+    """An MLP ``2 → hidden → 1`` in float64, 15 inputs and targets (0/1 for the logistic
+    loss)."""
     torch.manual_seed(seed)
     model = MLP(2, hidden, 1, activation=activation).double()
     X = torch.randn(15, 2, dtype=torch.float64)

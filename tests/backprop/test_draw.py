@@ -1,4 +1,5 @@
 """Drawing a graph of Values."""
+
 import math
 
 import matplotlib

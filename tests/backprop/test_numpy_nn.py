@@ -18,7 +18,9 @@ def test_mlp_cross_entropy_and_one_sgd_step_match_torch():
     torch.manual_seed(0)
     reference = TorchMLP(5, [7, 6], 3, activation="tanh").double()
     ours = MLP.from_torch(reference)
-    X, y = np.random.default_rng(0).normal(size=(8, 5)), np.array([0, 2, 1, 1, 0, 2, 2, 1])
+    X, y = np.random.default_rng(0).normal(size=(8, 5)), np.array(
+        [0, 2, 1, 1, 0, 2, 2, 1]
+    )
     loss = cross_entropy(ours(Tensor(X)), y)
     ref = torch.nn.functional.cross_entropy(reference(torch.tensor(X)), torch.tensor(y))
     assert float(loss.data) == pytest.approx(ref.item(), rel=1e-12)

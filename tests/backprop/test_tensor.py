@@ -1,4 +1,3 @@
-
 import numpy as np
 import pytest
 import torch
@@ -10,7 +9,9 @@ from dlbook.backprop import Tensor, unbroadcast
 
 def both(*arrays):
     """The same arrays as Tensors and as float64 torch leaves."""
-    return [Tensor(a) for a in arrays], [torch.tensor(a, requires_grad=True) for a in arrays]
+    return [Tensor(a) for a in arrays], [
+        torch.tensor(a, requires_grad=True) for a in arrays
+    ]
 
 
 def assert_grads_match(ours, theirs, tol=1e-10):
@@ -22,12 +23,25 @@ def assert_grads_match(ours, theirs, tol=1e-10):
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 10_000))
 def test_broadcasting_gradients_match_torch(n, c, seed):
     rng = np.random.default_rng(seed)
-    a, row, col, s = rng.normal(size=(n, c)), rng.normal(size=(c,)), rng.normal(size=(n, 1)), rng.normal(size=())
+    a, row, col, s = (
+        rng.normal(size=(n, c)),
+        rng.normal(size=(c,)),
+        rng.normal(size=(n, 1)),
+        rng.normal(size=()),
+    )
     (A, R, C, S), (ta, tr, tc, ts) = both(a, row, col, s)
     out = ((A * R + C) * S - R / (C * C + 1)).tanh().sum(axis=0) * R
-    out = out.mean() + (A - 0.3).relu().mean(axis=1, keepdims=True).sum() + (2 - A).exp().sum(axis=(0, 1)) / 7
+    out = (
+        out.mean()
+        + (A - 0.3).relu().mean(axis=1, keepdims=True).sum()
+        + (2 - A).exp().sum(axis=(0, 1)) / 7
+    )
     ref = ((ta * tr + tc) * ts - tr / (tc * tc + 1)).tanh().sum(dim=0) * tr
-    ref = ref.mean() + (ta - 0.3).relu().mean(dim=1, keepdim=True).sum() + (2 - ta).exp().sum(dim=(0, 1)) / 7
+    ref = (
+        ref.mean()
+        + (ta - 0.3).relu().mean(dim=1, keepdim=True).sum()
+        + (2 - ta).exp().sum(dim=(0, 1)) / 7
+    )
     out.backward()
     ref.backward()
     assert float(out.data) == pytest.approx(ref.item(), rel=1e-12)
@@ -42,11 +56,21 @@ def test_matmul_shapes_softmax_and_indexing_match_torch(m, k, n, seed):
     rows = rng.integers(0, m, size=5)  # repeated rows: their gradients must add up
     (A, B), (ta, tb) = both(a, b)
     P = A @ B
-    out = (P.log_softmax(axis=1)[rows].sum() + (P.T.softmax(axis=0) * P.T).sum()
-           + (A.reshape(k, m).transpose() ** 2)[rows, 0].sum() + (P * P + 1).log().mean() + P.exp()[:, -1].sum())
+    out = (
+        P.log_softmax(axis=1)[rows].sum()
+        + (P.T.softmax(axis=0) * P.T).sum()
+        + (A.reshape(k, m).transpose() ** 2)[rows, 0].sum()
+        + (P * P + 1).log().mean()
+        + P.exp()[:, -1].sum()
+    )
     tp = ta @ tb
-    ref = (tp.log_softmax(dim=1)[rows].sum() + (tp.T.softmax(dim=0) * tp.T).sum()
-           + (ta.reshape(k, m).T ** 2)[rows, 0].sum() + (tp * tp + 1).log().mean() + tp.exp()[:, -1].sum())
+    ref = (
+        tp.log_softmax(dim=1)[rows].sum()
+        + (tp.T.softmax(dim=0) * tp.T).sum()
+        + (ta.reshape(k, m).T ** 2)[rows, 0].sum()
+        + (tp * tp + 1).log().mean()
+        + tp.exp()[:, -1].sum()
+    )
     out.backward()
     ref.backward()
     assert float(out.data) == pytest.approx(ref.item(), rel=1e-12)
@@ -77,7 +101,9 @@ def test_bad_input_raises_clear_errors():
         Tensor(np.ones((2, 3))) @ Tensor(np.ones((4, 5)))
     with pytest.raises(ValueError, match="two 2-D tensors"):
         Tensor(np.ones(3)) @ Tensor(np.ones((3, 2)))
-    with pytest.raises(ValueError, match=r"non-scalar Tensor of shape \(2, 3\) needs a seed gradient"):
+    with pytest.raises(
+        ValueError, match=r"non-scalar Tensor of shape \(2, 3\) needs a seed gradient"
+    ):
         (Tensor(np.ones((2, 3))) * 2).backward()
     with pytest.raises(ValueError, match="seed gradient has shape"):
         Tensor(np.ones(3)).backward(np.ones(2))
@@ -85,5 +111,3 @@ def test_bad_input_raises_clear_errors():
         Tensor(1.0) + "x"
     with pytest.raises(ValueError, match="log needs positive entries"):
         Tensor([1.0, -1.0]).log()
-
-

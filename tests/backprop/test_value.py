@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from dlbook.backprop import Value, draw_graph, topological_order
 
-
 finite = st.floats(-2.0, 2.0, allow_nan=False)
 
 
 def expression(a, b, c, lib):
-    """The same expression for Value (lib=None) and torch scalars (lib=torch); a and b are used several times."""
+    """The same expression for Value (lib=None) and torch scalars (lib=torch); a and b are
+    used several times."""
     exp = (lambda x: x.exp()) if lib is None else torch.exp
     log = (lambda x: x.log()) if lib is None else torch.log
     tanh = (lambda x: x.tanh()) if lib is None else torch.tanh
@@ -21,7 +21,7 @@ def expression(a, b, c, lib):
     sigmoid = (lambda x: x.sigmoid()) if lib is None else torch.sigmoid
     d = a * b + 3 - b / 2
     e = tanh(d) * a + relu(c - 0.5) + sigmoid(2 * b)
-    f = log(exp(a) + 1.5) ** 2 - 1 / (c ** 2 + 1) + (-e) * d
+    f = log(exp(a) + 1.5) ** 2 - 1 / (c**2 + 1) + (-e) * d
     g = 2 ** (a / 3) + 1 - f / 4
     return g * a + e
 
@@ -32,7 +32,9 @@ def test_value_matches_torch_in_float64(a, b, c):
     va, vb, vc = Value(a), Value(b), Value(c)
     out = expression(va, vb, vc, None)
     out.backward()
-    ta, tb, tc = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (a, b, c))
+    ta, tb, tc = (
+        torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (a, b, c)
+    )
     ref = expression(ta, tb, tc, torch)
     ref.backward()
     assert out.data == pytest.approx(ref.item(), rel=1e-12, abs=1e-12)
@@ -53,9 +55,18 @@ def test_a_node_used_twice_accumulates_both_contributions():
 
 def test_numbers_on_either_side():
     x = Value(2.0)
-    for out, value, grad in [(1 + x, 3, 1), (x + 1, 3, 1), (3 * x, 6, 3), (x * 3, 6, 3), (1 - x, -1, -1),
-                             (x - 1, 1, 1), (1 / x, 0.5, -0.25), (x / 4, 0.5, 0.25), (-x, -2, -1),
-                             (3 ** x, 9, 9 * math.log(3))]:
+    for out, value, grad in [
+        (1 + x, 3, 1),
+        (x + 1, 3, 1),
+        (3 * x, 6, 3),
+        (x * 3, 6, 3),
+        (1 - x, -1, -1),
+        (x - 1, 1, 1),
+        (1 / x, 0.5, -0.25),
+        (x / 4, 0.5, 0.25),
+        (-x, -2, -1),
+        (3**x, 9, 9 * math.log(3)),
+    ]:
         x.grad = 0.0
         out.backward()
         assert (out.data, x.grad) == (pytest.approx(value), pytest.approx(grad))
@@ -67,7 +78,7 @@ def test_deep_graph_does_not_hit_the_recursion_limit():
     for _ in range(20_000):  # far past Python's default recursion limit of 1000
         y = y * 1.0001
     y.backward()
-    assert x.grad == pytest.approx(1.0001 ** 20_000)
+    assert x.grad == pytest.approx(1.0001**20_000)
 
 
 def test_topological_order_puts_every_input_first():
