@@ -1,6 +1,6 @@
 """The multilayer perceptron every chapter builds on, written as torch layers.
 
-Also the forward pass written unit by unit (``a_j = Σ_i w_ji z_i + w_j0``) and
+Also the forward pass written unit by unit (``z_j = Σ_i w_ji a_i + w_j0``) and
 the weight-space symmetries of a hidden layer: sign flips and permutations of
 its units leave the network's function unchanged.
 """
@@ -62,8 +62,8 @@ def _check_mlp(model) -> None:
 def unit_by_unit(model: MLP, x: torch.Tensor) -> torch.Tensor:
     """The forward pass of one input ``x: (in_features,) → (out_features,)``, written as sums.
 
-    Each layer computes ``a_j = Σ_i w_ji z_i + w_j0`` for every unit ``j`` with
-    explicit loops, then ``z_j = h(a_j)`` (except after the last layer).
+    Each layer computes the pre-activations ``z_j = Σ_i w_ji a_i + w_j0`` for every unit ``j``
+    with explicit loops, then the activations ``a_j = h(z_j)`` (except after the last layer).
     Slow on purpose: it spells out what ``model(x)`` does with matrices.
     """
     _check_mlp(model)
@@ -71,14 +71,14 @@ def unit_by_unit(model: MLP, x: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"x must be a tensor of shape ({model.sizes[0]},), got "
                          f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
     layers = list(model)
-    z = list(x.detach().to(torch.float64))
+    a = list(x.detach().to(torch.float64))                       # a^0 = x
     for k, layer in enumerate(layers):
         if isinstance(layer, nn.Linear):
             w, w0 = layer.weight.detach().double(), layer.bias.detach().double()
-            z = [sum(w[j, i] * z[i] for i in range(len(z))) + w0[j] for j in range(len(w0))]  # a_j
+            a = [sum(w[j, i] * a[i] for i in range(len(a))) + w0[j] for j in range(len(w0))]  # z_j
         else:
-            z = [layer(a.reshape(1)).reshape(()) for a in z]  # z_j = h(a_j)
-    return torch.stack(z)
+            a = [layer(z.reshape(1)).reshape(()) for z in a]  # a_j = h(z_j)
+    return torch.stack(a)
 
 
 # ---------------------------------------------------------------- weight-space symmetries
@@ -102,7 +102,7 @@ def _unit(model: MLP, layer: int, unit: int) -> None:
 
 def flip_sign(model: MLP, layer: int, unit: int) -> MLP:
     """A copy with hidden unit ``unit`` of hidden layer ``layer`` negated: its incoming weights and bias,
-    and its outgoing weights. The function is unchanged when ``h`` is odd (``tanh(−a) = −tanh(a)``)."""
+    and its outgoing weights. The function is unchanged when ``h`` is odd (``tanh(−z) = −tanh(z)``)."""
     twin, into, out_of = _around(model, layer)
     _unit(model, layer, unit)
     with torch.no_grad():
@@ -129,7 +129,7 @@ def permute_units(model: MLP, layer: int, perm: Sequence[int]) -> MLP:
 
 def scale_unit(model: MLP, layer: int, unit: int, factor: float) -> MLP:
     """A copy with the incoming weights and bias of a hidden unit times ``factor > 0`` and its outgoing
-    weights divided by it. Unchanged function when ``h(c·a) = c·h(a)`` for ``c > 0`` (ReLU, leaky ReLU)."""
+    weights divided by it. Unchanged function when ``h(c·z) = c·h(z)`` for ``c > 0`` (ReLU, leaky ReLU)."""
     if not factor > 0:
         raise ValueError(f"factor must be positive, got {factor!r}")
     twin, into, out_of = _around(model, layer)
