@@ -67,6 +67,20 @@ def test_cross_entropy_with_class_indices_matches_torch(seed, n, c, scale, reduc
 
 
 @SETTINGS
+@given(seed=SEEDS, n=st.integers(1, 6), c=st.integers(2, 6), eps=st.floats(0.0, 1.0))
+def test_label_smoothing_is_cross_entropy_against_the_mixture_target(seed, n, c, eps):
+    """ε-smoothing = a probability target (1 − ε)·one-hot + ε/K = (1 − ε)·CE(one-hot) + ε·CE(uniform)."""
+    z, t = 3 * randn(n, c, seed=seed), torch.randint(0, c, (n,), generator=generator(seed + 1))
+    mixture = (1 - eps) * F.one_hot(t, c).double() + eps / c
+    smoothed = losses.cross_entropy(z, t, label_smoothing=eps, reduction="none")
+    torch.testing.assert_close(smoothed, losses.cross_entropy(z, mixture, reduction="none"))
+    uniform = torch.full((n, c), 1 / c, dtype=torch.float64)
+    torch.testing.assert_close(smoothed, (1 - eps) * losses.cross_entropy(z, t, reduction="none")
+                               + eps * losses.cross_entropy(z, uniform, reduction="none"))
+    torch.testing.assert_close(smoothed, F.cross_entropy(z, t, label_smoothing=eps, reduction="none"))
+
+
+@SETTINGS
 @given(seed=SEEDS, n=st.integers(1, 6), c=st.integers(2, 6), scale=SCALES, reduction=REDUCTIONS,
        smoothing=st.sampled_from([0.0, 0.2]), zeros=st.booleans())
 def test_cross_entropy_with_probability_targets_matches_torch(seed, n, c, scale, reduction, smoothing, zeros):
