@@ -50,6 +50,20 @@ def flat_parameters(model: nn.Module, dtype: torch.dtype | None = None) -> torch
     return theta if dtype is None else theta.to(dtype)
 
 
+def parameters_from_flat(model: nn.Module, theta: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The inverse of :func:`flat_parameters`: ``θ: (P,)`` cut into ``{name: tensor}`` shaped like
+    ``model.named_parameters()``, ready for ``torch.func.functional_call(model, params, inputs)``.
+
+    The pieces are views of ``θ``, so gradients flow back to it.
+    """
+    named = list(model.named_parameters())
+    sizes = [p.numel() for _, p in named]
+    if theta.shape != (sum(sizes),):
+        raise ValueError(f"θ must have shape ({sum(sizes)},) for this model, got {tuple(theta.shape)}")
+    pieces = torch.split(theta, sizes)
+    return {name: piece.reshape(p.shape) for (name, p), piece in zip(named, pieces)}
+
+
 def layer_statistics(model: nn.Module, X: torch.Tensor, y: torch.Tensor | None = None,
                      loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None) -> list[dict[str, float]]:
     """For each ``nn.Linear`` of ``model`` (input to output): the std of its output pre-activations and,

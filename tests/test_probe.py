@@ -151,3 +151,20 @@ def test_relu_inputs_errors():
         probe.relu_inputs(model, randn(5, 3, dtype=torch.float32), 6, training=False)
     with pytest.raises(ValueError, match="has no nn.ReLU module"):
         probe.relu_inputs(nn.Linear(3, 2), randn(5, 3, dtype=torch.float32), 2, training=False)
+
+
+def test_parameters_from_flat_inverts_flat_parameters_and_keeps_the_graph():
+    model = _small_mlp()
+    theta = probe.flat_parameters(model).requires_grad_(True)
+    params = probe.parameters_from_flat(model, theta)
+    assert list(params) == [n for n, _ in model.named_parameters()]
+    for name, p in model.named_parameters():
+        assert torch.equal(params[name], p.detach())
+    x = torch.randn(4, 3, dtype=torch.float64)
+    out = torch.func.functional_call(model, params, (x,))
+    assert_close(out, model(x).detach())
+    (grad,) = torch.autograd.grad(out.sum(), theta)
+    model(x).sum().backward()
+    assert_close(grad, torch.cat([p.grad.reshape(-1) for p in model.parameters()]))
+    with pytest.raises(ValueError, match=r"θ must have shape \(54,\)"):
+        probe.parameters_from_flat(model, theta[:3])

@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..perceptron_mlp import activations
-from ..probe import flat_parameters
+from ..probe import flat_parameters, parameters_from_flat
 from .errors import check_loss, summed_error
 from .manual import forward, layers_of, preactivation_gradients
 
@@ -23,13 +23,10 @@ def output_function(
 ) -> Callable[[torch.Tensor], torch.Tensor]:
     """``θ ↦ z(θ): (N,)``, the network's (pre-sigmoid) output on ``X`` as a function of
     ``θ: (P,)``."""
-    names = [n for n, _ in model.named_parameters()]
-    shapes = [p.shape for p in model.parameters()]
     X = X.double()
 
     def z(theta: torch.Tensor) -> torch.Tensor:
-        pieces = torch.split(theta, [s.numel() for s in shapes])
-        params = {n: piece.reshape(s) for n, piece, s in zip(names, pieces, shapes)}
+        params = parameters_from_flat(model, theta)
         out = torch.func.functional_call(model, params, (X,))
         if out.shape[-1] != 1:
             raise ValueError(

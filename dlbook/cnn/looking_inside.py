@@ -4,16 +4,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..probe import recording
+
 
 def feature_maps(model: nn.Module, layer: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """What ``layer`` outputs when ``model`` sees ``x: (N, C, H, W)``: ``(N, C_layer, H', W')``."""
-    captured = []
-    handle = layer.register_forward_hook(lambda m, i, out: captured.append(out.detach()))
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        handle.remove()
+    with recording([layer]) as captured, torch.no_grad():
+        model(x)
     if not captured:
         raise ValueError("layer did not run: is it part of model?")
     return captured[0]

@@ -11,7 +11,8 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
-from ..probe import flat_parameters
+from ..backprop import hvp
+from ..probe import flat_parameters, parameters_from_flat
 
 FlatLoss = Callable[[torch.Tensor], torch.Tensor]
 
@@ -30,16 +31,9 @@ def flat_loss(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: torch.Ten
     :func:`dlbook.probe.flat_parameters`) and run with ``torch.func.functional_call``,
     so the model itself is never changed and ``L`` can be differentiated twice.
     """
-    names = [n for n, _ in model.named_parameters()]
-    shapes = [p.shape for p in model.parameters()]
-    sizes = [p.numel() for p in model.parameters()]
-    total = sum(sizes)
 
     def loss(theta: torch.Tensor) -> torch.Tensor:
-        if theta.shape != (total,):
-            raise ValueError(f"θ must have shape ({total},) for this model, got {tuple(theta.shape)}")
-        pieces = torch.split(theta, sizes)
-        params = {n: t.reshape(s) for n, t, s in zip(names, pieces, shapes)}
+        params = parameters_from_flat(model, theta)
         return loss_fn(torch.func.functional_call(model, params, (X,)), y)
 
     return loss
@@ -63,7 +57,7 @@ def hessian_vector_product(loss: FlatLoss, theta, v: torch.Tensor) -> torch.Tens
     theta, v = _vector("theta", theta), _vector("v", v)
     if theta.shape != v.shape:
         raise ValueError(f"v must have the shape of theta {tuple(theta.shape)}, got {tuple(v.shape)}")
-    return torch.func.jvp(torch.func.grad(loss), (theta.detach(),), (v,))[1]
+    return hvp(loss, theta, v)  # chapter 2's double backprop
 
 
 def top_hessian_eigenvalue(loss: FlatLoss, theta, iterations: int = 100, seed: int = 0,
@@ -121,4 +115,4 @@ def saddle(x: torch.Tensor) -> torch.Tensor:
 
 def model_parameters(model: nn.Module) -> torch.Tensor:
     """The flat ``θ: (P,)`` that :func:`flat_loss` expects for ``model`` (a copy, detached)."""
-    return flat_parameters(model).clone()
+    return flat_parameters(model)  # torch.cat already copies

@@ -29,6 +29,21 @@ def _check_lam(lam, name: str = "lam") -> None:
         )
 
 
+def least_squares_data(features, targets) -> tuple[torch.Tensor, torch.Tensor]:
+    """``Φ: (N, D)`` and ``y: (N,)`` in float64 for a least-squares problem, or an error naming the shapes.
+
+    ``targets`` may be ``(N,)`` or ``(N, 1)``.
+    """
+    Phi = torch.as_tensor(features, dtype=torch.float64)
+    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    if Phi.ndim != 2 or len(Phi) != len(y):
+        raise ValueError(
+            f"need features (N, D) and N targets, got {tuple(Phi.shape)} and "
+            f"{tuple(y.shape)}"
+        )
+    return Phi, y
+
+
 def _check_ratio(l1_ratio: float) -> None:
     if not 0.0 <= l1_ratio <= 1.0:
         raise ValueError(
@@ -135,13 +150,7 @@ def elastic_net_path(
     ``features: (N, D)``, ``targets: (N,)`` or ``(N, 1)``, ``lams: (K,)`` → weights
     ``(K, D)``.
     """
-    Phi = torch.as_tensor(features, dtype=torch.float64)
-    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
-    if Phi.ndim != 2 or len(Phi) != len(y):
-        raise ValueError(
-            f"need features (N, D) and N targets, got {tuple(Phi.shape)} and "
-            f"{tuple(y.shape)}"
-        )
+    Phi, y = least_squares_data(features, targets)
     lams = torch.as_tensor(lams, dtype=torch.float64).reshape(-1, 1)
     _check_lam(lams, "lams")
     _check_ratio(l1_ratio)
@@ -171,8 +180,7 @@ def ridge(features: torch.Tensor, targets: torch.Tensor, lam: float) -> torch.Te
     of the MSE's gradient: ``2(Hw − b) + λw = 0``.)
     """
     _check_lam(lam)
-    Phi = torch.as_tensor(features, dtype=torch.float64)
-    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    Phi, y = least_squares_data(features, targets)
     n, d = Phi.shape
     if (
         d > n
@@ -198,8 +206,7 @@ def linear_gd_path(
     """
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
-    Phi = torch.as_tensor(features, dtype=torch.float64)
-    y = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
+    Phi, y = least_squares_data(features, targets)
     H, b = Phi.T @ Phi / len(y), Phi.T @ y / len(y)
     w0 = (
         torch.zeros(Phi.shape[1], dtype=torch.float64)

@@ -15,6 +15,8 @@ import math
 
 import torch
 
+from .penalties import least_squares_data
+
 KINDS = ("relu", "fourier")
 
 
@@ -72,13 +74,7 @@ def min_norm_fit(features: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     (full row rank) it interpolates, ``Φw = t``, and among all interpolants has the
     smallest ``‖w‖``.
     """
-    Phi = torch.as_tensor(features, dtype=torch.float64)
-    t = torch.as_tensor(targets, dtype=torch.float64).reshape(-1)
-    if Phi.ndim != 2 or len(Phi) != len(t):
-        raise ValueError(
-            f"need features (N, P) and N targets, got {tuple(Phi.shape)} and "
-            f"{tuple(t.shape)}"
-        )
+    Phi, t = least_squares_data(features, targets)  # (N, P), (N,)
     return torch.linalg.pinv(Phi) @ t
 
 

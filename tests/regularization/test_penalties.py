@@ -281,3 +281,13 @@ def test_ridge_with_more_features_than_points_uses_the_same_solution():
     w = reg.ridge(Phi, y, lam)
     H, b = Phi.T @ Phi / len(y), Phi.T @ y / len(y)
     torch.testing.assert_close((H + lam / 2 * torch.eye(30, dtype=torch.float64)) @ w, b)
+
+
+def test_least_squares_problems_name_mismatched_shapes():
+    from dlbook.regularization import min_norm_fit, penalties
+
+    Phi, y = torch.randn(5, 3), torch.randn(4)
+    for fit in (lambda: penalties.ridge(Phi, y, 0.1), lambda: penalties.linear_gd_path(Phi, y, 0.1, 3),
+                lambda: penalties.elastic_net_path(Phi, y, [0.1]), lambda: min_norm_fit(Phi, y)):
+        with pytest.raises(ValueError, match=r"need features \(N, D\) and N targets, got \(5, 3\) and \(4,\)"):
+            fit()
