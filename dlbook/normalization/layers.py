@@ -107,8 +107,9 @@ class _BatchNorm(nn.Module):
         factor = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
         dims = _channel_dims(x)
         # running ← (1 − momentum) · running + momentum · batch statistic; the variance unbiased (÷ (m − 1))
-        self.running_mean.lerp_(x.mean(dim=dims), factor)
-        self.running_var.lerp_(x.var(dim=dims, correction=1), factor)
+        # the buffers keep their own dtype (float32) when x is bf16 under autocast
+        self.running_mean.lerp_(x.mean(dim=dims).to(self.running_mean.dtype), factor)
+        self.running_var.lerp_(x.var(dim=dims, correction=1).to(self.running_var.dtype), factor)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

@@ -206,3 +206,14 @@ def test_modules_swap_with_torch_state_dicts():
                          (N.LayerNorm((2, 3)), nn.LayerNorm((2, 3))), (N.InstanceNorm2d(3, affine=True), nn.InstanceNorm2d(3, affine=True))]:
         mine.load_state_dict(copy.deepcopy(theirs.state_dict()))
         assert mine.state_dict().keys() == theirs.state_dict().keys()
+
+
+def test_bf16_inputs_update_float32_running_statistics_like_torch():
+    """Under bf16 autocast a batch arrives in bf16 while the buffers stay float32."""
+    x = torch.randn(16, 3, generator=torch.Generator().manual_seed(0)).bfloat16()
+    ours, theirs = N.BatchNorm1d(3), torch.nn.BatchNorm1d(3)
+    ours(x)
+    theirs(x.float())
+    assert ours.running_mean.dtype == torch.float32
+    torch.testing.assert_close(ours.running_mean, theirs.running_mean, rtol=1e-2, atol=1e-3)  # bf16 keeps ~3 digits
+    torch.testing.assert_close(ours.running_var, theirs.running_var, rtol=1e-2, atol=1e-3)
