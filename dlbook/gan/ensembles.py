@@ -1,22 +1,45 @@
 """Several small networks trained side by side as one module: member ``m`` owns rows
 ``m·B … (m+1)·B − 1`` of every batch. The chapter trains one GAN per seed this way, so that a
-comparison over seeds costs little more than one run."""
+comparison over seeds costs little more than one run.
+
+The training losses are means over the whole batch of ``members·B`` rows, so each member's share of
+the gradient is ``1/members`` of the gradient of its own mean loss. Adam would almost undo that, but
+not quite: its ``eps`` then weighs ``members`` times more, which is enough to stall a member whose
+gradients are small (a spectrally normalised discriminator's are). Every member's parameter gradient is
+therefore multiplied by ``members`` on the way back, which makes each member's updates those of the
+same network trained alone, for any optimiser."""
 from __future__ import annotations
 
 import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 from torch.nn.utils import parametrize
 
-from dlbook.normalization import SpectralNorm
+from dlbook.normalization import power_iteration
+
+
+class _ScaleGradient(torch.autograd.Function):
+    """The identity forward; the gradient multiplied by ``factor`` backward (twice differentiable)."""
+
+    @staticmethod
+    def forward(ctx, tensor: torch.Tensor, factor: float) -> torch.Tensor:
+        ctx.factor = factor
+        return tensor.view_as(tensor)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        return grad * ctx.factor, None
 
 
 class GroupedLinear(nn.Module):
     """``members`` independent linear layers: ``x: (members·B, in_features) → (members·B, out_features)``.
 
     ``weight: (members, out_features, in_features)`` and ``bias: (members, out_features)``; each member
-    is initialised as ``nn.Linear`` would be. Member ``m`` sees only its own block of rows.
+    is initialised as ``nn.Linear`` would be. Member ``m`` sees only its own block of rows. The gradients
+    of ``weight`` and ``bias`` are multiplied by ``members`` (see the module's docstring): under a loss
+    that is a mean over all rows, member ``m`` gets the gradient of the mean over its own rows.
     """
 
     def __init__(self, members: int, in_features: int, out_features: int):
@@ -31,19 +54,44 @@ class GroupedLinear(nn.Module):
             raise ValueError(f"x must have shape (members·B, {self.in_features}) with members={self.members}, "
                              f"got {tuple(x.shape)}")
         blocks = x.view(self.members, -1, self.in_features)  # (members, B, in)
-        out = torch.baddbmm(self.bias.unsqueeze(1), blocks, self.weight.transpose(1, 2))  # (members, B, out)
+        weight, bias = (_ScaleGradient.apply(t, float(self.members)) for t in (self.weight, self.bias))
+        out = torch.baddbmm(bias.unsqueeze(1), blocks, weight.transpose(1, 2))  # (members, B, out)
         return out.reshape(len(x), self.out_features)
 
 
 class PerMemberSpectralNorm(nn.Module):
-    """Chapter 7's ``dlbook.normalization.SpectralNorm`` applied to each member's matrix ``(out, in)`` separately."""
+    """Chapter 7's spectral normalisation applied to each member's matrix separately:
+    ``weight: (members, out, in) → weight[m] / σ(weight[m])``.
 
-    def __init__(self, weight: torch.Tensor):
+    The same algorithm as ``dlbook.normalization.SpectralNorm`` (one step of
+    ``dlbook.normalization.power_iteration`` per training forward pass, ``u`` and ``v`` kept between
+    steps, fixed in evaluation), run on all members at once: buffers ``_u: (members, out)`` and
+    ``_v: (members, in)``.
+    """
+
+    def __init__(self, weight: torch.Tensor, n_power_iterations: int = 1, eps: float = 1e-12,
+                 warmup_iterations: int = 15):
         super().__init__()
-        self.norms = nn.ModuleList(SpectralNorm(w) for w in weight.detach())
+        if weight.ndim != 3:
+            raise ValueError(f"need one matrix per member, weight (members, out, in); got {tuple(weight.shape)}")
+        members, rows, cols = weight.shape
+        self.eps, self.n_power_iterations = eps, n_power_iterations
+        self.register_buffer("_u", F.normalize(weight.new_empty(members, rows).normal_(), dim=-1, eps=eps))
+        self.register_buffer("_v", F.normalize(weight.new_empty(members, cols).normal_(), dim=-1, eps=eps))
+        self._iterate(weight.detach(), warmup_iterations)
+
+    @torch.no_grad()
+    def _iterate(self, weight: torch.Tensor, n: int) -> None:
+        _, u, v = power_iteration(weight, self._v, n, self.eps)
+        self._u.copy_(u)
+        self._v.copy_(v)
 
     def forward(self, weight: torch.Tensor) -> torch.Tensor:
-        return torch.stack([norm(w) for norm, w in zip(self.norms, weight)])
+        if self.training:
+            self._iterate(weight.detach(), self.n_power_iterations)
+        # u and v are constants for the gradient (cloned, as the next step updates them in place)
+        sigma = self._u.clone().unsqueeze(1) @ weight @ self._v.clone().unsqueeze(2)  # (members, 1, 1)
+        return weight / sigma
 
     def right_inverse(self, weight: torch.Tensor) -> torch.Tensor:
         return weight

@@ -19,15 +19,17 @@ def power_iteration(W: torch.Tensor, v: torch.Tensor, n_iterations: int = 1, eps
     """Estimate the largest singular value σ of ``W: (out, in)`` from a start vector ``v: (in,)``.
 
     Repeats ``u ← Wv/‖Wv‖``, ``v ← Wᵀu/‖Wᵀu‖`` and returns ``(σ ≈ uᵀWv, u: (out,), v: (in,))``.
+    A batch of matrices ``W: (..., out, in)`` with start vectors ``v: (..., in)`` is iterated at once,
+    each matrix on its own: ``σ: (...)``, ``u: (..., out)``, ``v: (..., in)``.
     """
-    if W.ndim != 2 or v.shape != W.shape[1:]:
-        raise ValueError(f"need a matrix W and a vector v with W.shape[1] entries, got {tuple(W.shape)} and {tuple(v.shape)}")
+    if W.ndim < 2 or v.shape != W.shape[:-2] + W.shape[-1:]:
+        raise ValueError(f"need a matrix W and a vector v with W.shape[-1] entries, got {tuple(W.shape)} and {tuple(v.shape)}")
     if not isinstance(n_iterations, int) or n_iterations < 1:
         raise ValueError(f"n_iterations must be a positive int, got {n_iterations!r}")
     for _ in range(n_iterations):
-        u = F.normalize(W @ v, dim=0, eps=eps)
-        v = F.normalize(W.T @ u, dim=0, eps=eps)
-    return u @ W @ v, u, v
+        u = F.normalize((W @ v.unsqueeze(-1)).squeeze(-1), dim=-1, eps=eps)
+        v = F.normalize((W.mT @ u.unsqueeze(-1)).squeeze(-1), dim=-1, eps=eps)
+    return (u.unsqueeze(-2) @ W @ v.unsqueeze(-1))[..., 0, 0], u, v
 
 
 def matrix_with_gap(gap: float, rows: int = 20, cols: int = 30, seed: int = 0) -> torch.Tensor:

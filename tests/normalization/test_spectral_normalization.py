@@ -43,6 +43,17 @@ def test_power_iteration_converges_to_the_largest_singular_value(rows, cols, see
     assert_close(W @ v, sigma * u, atol=1e-6, rtol=1e-6)  # v and u are the top singular pair
 
 
+def test_power_iteration_on_a_batch_equals_each_matrix_alone():
+    W, v = randn(4, 3, 5, seed=1), randn(4, 5, seed=2)
+    sigma, u, v_out = R.power_iteration(W, v, n_iterations=3)
+    assert sigma.shape == (4,) and u.shape == (4, 3) and v_out.shape == (4, 5)
+    for m in range(4):
+        for batched, alone in zip((sigma[m], u[m], v_out[m]), R.power_iteration(W[m], v[m], n_iterations=3)):
+            assert_close(batched, alone, atol=1e-12, rtol=1e-12)
+    with pytest.raises(ValueError, match="need a matrix W and a vector v"):
+        R.power_iteration(W, randn(3, 5, seed=3))  # one start vector per matrix
+
+
 @pytest.mark.parametrize("gap", [0.05, 0.5, 0.9, 1.0])
 def test_matrix_with_gap_has_the_promised_singular_values(gap):
     W = R.matrix_with_gap(gap, rows=6, cols=9, seed=3)
