@@ -2,7 +2,7 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from dlbook.data.text import CharVocabulary, next_token_windows, python_docs, split_text, text_corpus
+from dlbook.data.text import CharVocabulary, check_token_batch, next_token_windows, python_docs, split_text, text_corpus
 
 
 def test_corpus_is_real_english_prose_with_a_small_vocabulary():
@@ -75,3 +75,18 @@ def test_bad_input_names_the_problem():
         next_token_windows(torch.arange(50), 4, stride=0)
     with pytest.raises(ValueError, match="max_windows"):
         next_token_windows(torch.arange(50), 4, max_windows=0)
+
+
+def test_check_token_batch_names_each_problem():
+    check_token_batch(torch.tensor([[0, 4], [2, 1]]), vocab_size=5)  # a good batch passes
+    check_token_batch(torch.zeros(3, 0, dtype=torch.long), vocab_size=5)  # so does an empty one
+    with pytest.raises(TypeError, match="integer tensor of token ids"):
+        check_token_batch(torch.zeros(2, 3), vocab_size=5)
+    with pytest.raises(TypeError, match="integer tensor of token ids"):
+        check_token_batch([[0, 1]], vocab_size=5)
+    with pytest.raises(ValueError, match=r"idx must be \(B, T\), got shape \(4,\)"):
+        check_token_batch(torch.arange(4), vocab_size=5)
+    with pytest.raises(ValueError, match=r"token ids must lie in \[0, 5\), got 0..5"):
+        check_token_batch(torch.tensor([[0, 5]]), vocab_size=5)
+    with pytest.raises(ValueError, match=r"got -1..2"):
+        check_token_batch(torch.tensor([[-1, 2]]), vocab_size=5)

@@ -13,6 +13,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..rnn import generate as generate_by_recomputation
+from ..data import check_token_batch
 from ..rnn import generate_incrementally
 from .attention import attention_weights
 from .multihead import MultiheadAttention, _positive_int
@@ -131,12 +132,7 @@ class TransformerLM(nn.Module):
     def forward_with_cache(self, idx: torch.Tensor, cache: list | None = None):
         """``idx: (B, T)`` after the positions held in ``cache`` (one ``(k, v)`` per block, or ``None``)
         → ``(logits (B, T, V), new cache)``. Feeding a sequence in pieces gives the logits of feeding it whole."""
-        if not isinstance(idx, torch.Tensor) or idx.is_floating_point() or idx.dtype == torch.bool:
-            raise TypeError("idx must be an integer tensor of token ids")
-        if idx.dim() != 2:
-            raise ValueError(f"idx must be (B, T), got shape {tuple(idx.shape)}")
-        if idx.numel() and (idx.min() < 0 or idx.max() >= self.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.vocab_size}), got {int(idx.min())}..{int(idx.max())}")
+        check_token_batch(idx, self.vocab_size)
         P = 0 if cache is None else cache[0][0].shape[2]
         if P + idx.shape[1] > self.context_size:
             raise ValueError(f"{P + idx.shape[1]} positions exceed context_size={self.context_size}")

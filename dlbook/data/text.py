@@ -140,6 +140,17 @@ def _check_ids(ids, name: str = "ids") -> torch.Tensor:
     return ids
 
 
+def check_token_batch(idx, vocab_size: int) -> None:
+    """Raise an error that names the problem unless ``idx: (B, T)`` holds integer token ids in
+    ``[0, vocab_size)``: the input check of every language model in the book."""
+    if not isinstance(idx, torch.Tensor) or idx.is_floating_point() or idx.dtype == torch.bool:
+        raise TypeError("idx must be an integer tensor of token ids")
+    if idx.dim() != 2:
+        raise ValueError(f"idx must be (B, T), got shape {tuple(idx.shape)}")
+    if idx.numel() and (idx.min() < 0 or idx.max() >= vocab_size):
+        raise ValueError(f"token ids must lie in [0, {vocab_size}), got {int(idx.min())}..{int(idx.max())}")
+
+
 def split_text(ids: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut an id stream ``(L,)`` into ``(train, val)``: the first ``1 − val_fraction`` and the rest.
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..data import check_token_batch
+
 from .cells import GATES, check_size
 from .layers import GRU, LSTM, RNN
 from .sampling import generate_incrementally
@@ -75,12 +77,7 @@ class CharLM(nn.Module):
 
     def forward_with_state(self, idx: torch.Tensor, state=None):
         """``idx: (B, T)`` and the layer's state (``None``: zeros) → ``(logits (B, T, V), new state)``."""
-        if not isinstance(idx, torch.Tensor) or idx.is_floating_point() or idx.dtype == torch.bool:
-            raise TypeError("idx must be an integer tensor of token ids")
-        if idx.dim() != 2:
-            raise ValueError(f"idx must be (B, T), got shape {tuple(idx.shape)}")
-        if idx.numel() and (idx.min() < 0 or idx.max() >= self.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {self.vocab_size}), got {int(idx.min())}..{int(idx.max())}")
+        check_token_batch(idx, self.vocab_size)
         output, state = self.rnn(self.embedding(idx), state)   # (B, T, H)
         return self.head(output), state
 
