@@ -12,8 +12,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..rnn import generate as generate_by_recomputation
 from ..data import check_token_batch
+from ..rnn import generate as generate_by_recomputation
 from ..rnn import generate_incrementally
 from .attention import attention_weights
 from .multihead import MultiheadAttention, _positive_int

@@ -14,10 +14,9 @@ import math
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 from torch.nn.utils import parametrize
 
-from dlbook.normalization import power_iteration
+from dlbook.normalization import SpectralNorm
 
 
 class _ScaleGradient(torch.autograd.Function):
@@ -59,44 +58,6 @@ class GroupedLinear(nn.Module):
         return out.reshape(len(x), self.out_features)
 
 
-class PerMemberSpectralNorm(nn.Module):
-    """Chapter 7's spectral normalisation applied to each member's matrix separately:
-    ``weight: (members, out, in) → weight[m] / σ(weight[m])``.
-
-    The same algorithm as ``dlbook.normalization.SpectralNorm`` (one step of
-    ``dlbook.normalization.power_iteration`` per training forward pass, ``u`` and ``v`` kept between
-    steps, fixed in evaluation), run on all members at once: buffers ``_u: (members, out)`` and
-    ``_v: (members, in)``.
-    """
-
-    def __init__(self, weight: torch.Tensor, n_power_iterations: int = 1, eps: float = 1e-12,
-                 warmup_iterations: int = 15):
-        super().__init__()
-        if weight.ndim != 3:
-            raise ValueError(f"need one matrix per member, weight (members, out, in); got {tuple(weight.shape)}")
-        members, rows, cols = weight.shape
-        self.eps, self.n_power_iterations = eps, n_power_iterations
-        self.register_buffer("_u", F.normalize(weight.new_empty(members, rows).normal_(), dim=-1, eps=eps))
-        self.register_buffer("_v", F.normalize(weight.new_empty(members, cols).normal_(), dim=-1, eps=eps))
-        self._iterate(weight.detach(), warmup_iterations)
-
-    @torch.no_grad()
-    def _iterate(self, weight: torch.Tensor, n: int) -> None:
-        _, u, v = power_iteration(weight, self._v, n, self.eps)
-        self._u.copy_(u)
-        self._v.copy_(v)
-
-    def forward(self, weight: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            self._iterate(weight.detach(), self.n_power_iterations)
-        # u and v are constants for the gradient (cloned, as the next step updates them in place)
-        sigma = self._u.clone().unsqueeze(1) @ weight @ self._v.clone().unsqueeze(2)  # (members, 1, 1)
-        return weight / sigma
-
-    def right_inverse(self, weight: torch.Tensor) -> torch.Tensor:
-        return weight
-
-
 def grouped_mlp(members: int, in_features: int, hidden: int, depth: int, out_features: int,
                 spectral: bool = False) -> nn.Sequential:
     """``members`` ReLU MLPs ``in → hidden (× depth) → out`` as one module: ``(members·B, in) → (members·B, out)``.
@@ -108,7 +69,7 @@ def grouped_mlp(members: int, in_features: int, hidden: int, depth: int, out_fea
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layer = GroupedLinear(members, fan_in, fan_out)
         if spectral:
-            parametrize.register_parametrization(layer, "weight", PerMemberSpectralNorm(layer.weight))
+            parametrize.register_parametrization(layer, "weight", SpectralNorm(layer.weight, batch_dims=1))
         layers.append(layer)
         if i < len(sizes) - 2:
             layers.append(nn.ReLU())

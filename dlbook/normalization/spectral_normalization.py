@@ -57,23 +57,29 @@ class SpectralNorm(nn.Module):
     The vectors ``u`` and ``v`` persist between steps (buffers ``_u``, ``_v``), so a few
     iterations per step suffice while the weight changes slowly. In evaluation they stay fixed.
     A weight with more than two axes (a convolution kernel) is read as a matrix ``(out, rest)``.
+    With ``batch_dims = k`` the first ``k`` axes index separate weights, each normalised by its own σ
+    (``_u: (*batch, out)``, ``_v: (*batch, rest)``); ``dim`` then counts from the axis after them.
     """
 
     def __init__(self, weight: torch.Tensor, n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12,
-                 warmup_iterations: int = 15):
+                 warmup_iterations: int = 15, batch_dims: int = 0):
         super().__init__()
-        if weight.ndim < 2:
-            raise ValueError(f"spectral_norm needs a weight with at least 2 axes, got shape {tuple(weight.shape)}")
+        if isinstance(batch_dims, bool) or not isinstance(batch_dims, int) or batch_dims < 0:
+            raise ValueError(f"batch_dims must be a non-negative int, got {batch_dims!r}")
+        if weight.ndim < 2 + batch_dims:
+            raise ValueError(f"spectral_norm needs a weight with at least {2 + batch_dims} axes, "
+                             f"got shape {tuple(weight.shape)}")
         if not isinstance(n_power_iterations, int) or n_power_iterations < 1:
             raise ValueError(f"n_power_iterations must be a positive int, got {n_power_iterations!r}")
-        self.dim, self.eps, self.n_power_iterations = dim % weight.ndim, eps, n_power_iterations
-        rows, cols = self._matrix(weight).shape
-        self.register_buffer("_u", F.normalize(weight.new_empty(rows).normal_(), dim=0, eps=eps))
-        self.register_buffer("_v", F.normalize(weight.new_empty(cols).normal_(), dim=0, eps=eps))
+        self.batch_dims, self.eps, self.n_power_iterations = batch_dims, eps, n_power_iterations
+        self.dim = batch_dims + dim % (weight.ndim - batch_dims)
+        *batch, rows, cols = self._matrix(weight).shape
+        self.register_buffer("_u", F.normalize(weight.new_empty(*batch, rows).normal_(), dim=-1, eps=eps))
+        self.register_buffer("_v", F.normalize(weight.new_empty(*batch, cols).normal_(), dim=-1, eps=eps))
         self._iterate(self._matrix(weight.detach()), warmup_iterations)
 
     def _matrix(self, weight: torch.Tensor) -> torch.Tensor:
-        return weight.movedim(self.dim, 0).flatten(1)
+        return weight.movedim(self.dim, self.batch_dims).flatten(self.batch_dims + 1)  # (*batch, out, rest)
 
     @torch.no_grad()
     def _iterate(self, W: torch.Tensor, n: int) -> None:
@@ -86,8 +92,8 @@ class SpectralNorm(nn.Module):
         if self.training:
             self._iterate(W.detach(), self.n_power_iterations)
         # u and v are constants for the gradient (cloned, as the next step updates them in place)
-        sigma = self._u.clone() @ W @ self._v.clone()
-        return weight / sigma
+        sigma = (self._u.clone().unsqueeze(-2) @ W @ self._v.clone().unsqueeze(-1))[..., 0, 0]  # (*batch,)
+        return weight / sigma.view(sigma.shape + (1,) * (weight.ndim - self.batch_dims))
 
     def right_inverse(self, weight: torch.Tensor) -> torch.Tensor:
         return weight

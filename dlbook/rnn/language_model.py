@@ -11,7 +11,6 @@ import torch
 from torch import nn
 
 from ..data import check_token_batch
-
 from .cells import GATES, check_size
 from .layers import GRU, LSTM, RNN
 from .sampling import generate_incrementally

@@ -119,6 +119,28 @@ def test_spectral_norm_errors():
         R.spectral_norm(nn.Linear(3, 2), n_power_iterations=0)
     with pytest.raises(ValueError, match="need a matrix W and a vector v"):
         R.power_iteration(torch.randn(3, 2), torch.randn(3))
+    with pytest.raises(ValueError, match="at least 3 axes"):
+        R.SpectralNorm(torch.randn(3, 2), batch_dims=1)  # a batch of matrices needs a batch axis
+    with pytest.raises(ValueError, match="batch_dims must be a non-negative int"):
+        R.SpectralNorm(torch.randn(2, 3, 2), batch_dims=-1)
+
+
+def test_a_batch_of_weights_is_each_weight_normalised_alone():
+    """``batch_dims=1``: one σ per weight, and the same outputs and buffers as one SpectralNorm per weight."""
+    torch.manual_seed(5)
+    weight = randn(3, 4, 2, 2, seed=6)  # three conv kernels (out 4, rest 2·2)
+    batched = R.SpectralNorm(weight, batch_dims=1, n_power_iterations=2).double()
+    singles = []
+    for m in range(3):
+        single = R.SpectralNorm(weight[m], n_power_iterations=2).double()
+        single._u.copy_(batched._u[m]), single._v.copy_(batched._v[m])
+        singles.append(single)
+    nudged = weight + 0.1 * randn(3, 4, 2, 2, seed=7)
+    for mode in (True, False):
+        batched.train(mode), [s.train(mode) for s in singles]
+        assert_close(batched(nudged), torch.stack([s(w) for s, w in zip(singles, nudged)]))
+        for m, single in enumerate(singles):
+            assert_close(batched._u[m], single._u), assert_close(batched._v[m], single._v)
 
 
 # ------------------------------------------------------------------ Lipschitz bounds
