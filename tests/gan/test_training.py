@@ -46,6 +46,30 @@ def test_train_wgan_with_gradient_penalty_and_with_clipping():
     assert all(p.abs().max() <= 0.02 for p in C.parameters())
 
 
+def _count_spectral_norm_calls(D):
+    norms = [m for m in D.modules() if type(m).__name__ == "SpectralNorm"]
+    calls = [0]
+    for m in norms:
+        m.register_forward_hook(lambda *_: calls.__setitem__(0, calls[0] + 1))
+    return norms, calls
+
+
+def test_a_spectrally_normalised_weight_is_computed_once_per_update():
+    """One power iteration per layer for the discriminator's update (which calls it on real and fake data,
+    and the critic's also on interpolates) and one for the generator's, as torch's spectral_norm does."""
+    X, _ = ring_of_gaussians(256, std=0.05)
+    G, D = _pair(spectral=True)
+    norms, calls = _count_spectral_norm_calls(D)
+    go, do = _adam(G, D)
+    gan.train_gan(G, D, X, latent_dim=2, steps=3, g_optimizer=go, d_optimizer=do, log_every=3, r1_gamma=1.0)
+    assert calls[0] == len(norms) * 3 * 2
+    G, C = _pair(spectral=True)
+    norms, calls = _count_spectral_norm_calls(C)
+    go, co = _adam(G, C)
+    gan.train_wgan(G, C, X, latent_dim=2, steps=2, n_critic=3, g_optimizer=go, c_optimizer=co, log_every=2)
+    assert calls[0] == len(norms) * 2 * (3 + 1)
+
+
 def test_conditional_gan_passes_labels_to_both_networks():
     calls = []
 
