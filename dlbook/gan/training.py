@@ -117,10 +117,10 @@ def train_wgan(generator: nn.Module, critic: nn.Module, real: torch.Tensor, *, l
         for step in range(1, steps + 1):
             for _ in range(n_critic):
                 x, y = data.real_batch()
+                with torch.no_grad(), autocast(device, amp):  # the critic's step needs fakes, not G's graph
+                    fake = call(generator, data.latent(), y)
                 with parametrize.cached():  # parametrised weights once for the step's three critic calls
                     with autocast(device, amp):
-                        with torch.no_grad():  # the critic's step needs fakes, not the generator's graph
-                            fake = call(generator, data.latent(), y)
                         w_estimate = call(critic, x, y).mean() - call(critic, fake, y).mean()
                     # critic: maximise E f(x) − E f(G(z)), i.e. minimise its negative (+ λ·GP)
                     reg = (gradient_penalty(lambda inputs: call(critic, inputs, y), x, fake, lam, gp_seed)

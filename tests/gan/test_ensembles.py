@@ -95,7 +95,6 @@ def test_per_member_spectral_norm_equals_chapter_7_on_each_member():
             check.close((ours._u[m], ours._v[m]), (theirs._u, theirs._v), atol=1e-6)
 
 
-
 def test_members_train_independently():
     torch.manual_seed(2)
     net = grouped_mlp(3, 2, 8, 2, 1)

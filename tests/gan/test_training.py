@@ -7,6 +7,7 @@ from torch import nn
 import dlbook
 from dlbook import gan
 from dlbook.data.mixtures import ring_of_gaussians
+from dlbook.normalization import SpectralNorm
 
 
 def _pair(spectral=False):
@@ -47,7 +48,7 @@ def test_train_wgan_with_gradient_penalty_and_with_clipping():
 
 
 def _count_spectral_norm_calls(D):
-    norms = [m for m in D.modules() if type(m).__name__ == "SpectralNorm"]
+    norms = [m for m in D.modules() if isinstance(m, SpectralNorm)]
     calls = [0]
     for m in norms:
         m.register_forward_hook(lambda *_: calls.__setitem__(0, calls[0] + 1))
